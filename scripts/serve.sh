@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Serve the app for `make run`: the mail worker in the background, the web server in the foreground.
+set -euo pipefail
+host=${1:-127.0.0.1}
+port=${2:-5000}
+bin=.venv/bin
+
+worker_pid=""
+if "$bin/flask" mail --help >/dev/null 2>&1; then
+  "$bin/flask" mail worker &
+  worker_pid=$!
+fi
+trap '[ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true' EXIT INT TERM
+
+echo
+echo "  Ceremony tracker: http://$host:$port"
+echo
+"$bin/flask" demo accounts || true
+echo
+exec_status=0
+"$bin/flask" run --host "$host" --port "$port" || exec_status=$?
+exit "$exec_status"

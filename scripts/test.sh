@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# `make test`: lint, then the whole suite (unit, CLI, HTTP and browser tests).
+set -euo pipefail
+bin=.venv/bin
+
+"$bin/ruff" check --quiet .
+
+if [ -d tests/browser ]; then
+  bash scripts/browser-deps.sh
+fi
+
+"$bin/pytest" "$@"

@@ -1,0 +1,46 @@
+"""tracker — plan an agency's ceremonies and know who is coming."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from . import config
+
+
+def _template_folder() -> str:
+    """Top-level ``templates/`` in a checkout; ``tracker/templates`` inside an installed wheel."""
+    packaged = Path(__file__).parent / "templates"
+    if packaged.is_dir():
+        return str(packaged)
+    return str(Path(__file__).parent.parent / "templates")
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the application: configuration, extensions, blueprints, error pages, commands."""
+    app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
+    instance_path = os.environ.get("TRACKER_INSTANCE_PATH")
+    if instance_path:
+        app.instance_path = instance_path
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    app.config.from_mapping(config.DEFAULTS)
+    app.config["SQLALCHEMY_DATABASE_URI"] = "sqlite:///" + os.path.join(app.instance_path, "tracker.sqlite")
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(config.from_environment())
+    else:
+        app.config.update(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config.load_or_create_secret_key(app.instance_path)
+
+    from .setup import register_blueprints, register_commands, register_errorhandlers, register_extensions
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_commands(app)
+    return app

@@ -1,0 +1,1 @@
+"""Signing in and out, roles, and the access rules every view declares."""

@@ -1,0 +1,46 @@
+"""``flask --app tracker users …``: manage accounts from the shell."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+
+import click
+from flask.cli import AppGroup
+
+from ..extensions import db
+from ..models import Role, Unit
+from .services import AccountError, create_user
+
+users_cli = AppGroup("users", help="Manage accounts.")
+
+
+@users_cli.command("create")
+@click.argument("email")
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]), help="What the account may do.")
+@click.option("--unit", "unit_code", help="Unit code; required for representatives.")
+@click.option("--name", default="", help="Full name (defaults to the email).")
+@click.option("--password", envvar="TRACKER_NEW_PASSWORD", help="Password; generated and printed when omitted.")
+@click.option("--language", type=click.Choice(["az", "ru", "en"]), default=None)
+def create_command(
+    email: str, role: str, unit_code: str | None, name: str, password: str | None, language: str | None
+) -> None:
+    """Create an account with EMAIL."""
+    unit = None
+    if unit_code:
+        unit = db.session.execute(db.select(Unit).where(Unit.code == unit_code)).scalar_one_or_none()
+        if unit is None:
+            click.echo(f"Error: no unit with code {unit_code!r}", err=True)
+            sys.exit(2)
+    generated = password is None
+    password = password or secrets.token_urlsafe(12)
+    try:
+        user = create_user(email, name, password, role, unit=unit, language=language)
+    except AccountError as error:
+        db.session.rollback()
+        click.echo(f"Error: {error}", err=True)
+        sys.exit(2)
+    db.session.commit()
+    click.echo(f"Created {user.role} {user.email}" + (f" for unit {unit.code}" if unit else ""))
+    if generated:
+        click.echo(f"Password: {password}")

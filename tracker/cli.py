@@ -1,0 +1,12 @@
+"""Registers every ``flask --app tracker …`` command group."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register(app: Flask) -> None:
+    """Add the command groups of each area to ``app.cli``."""
+    from .auth.cli import users_cli
+
+    app.cli.add_command(users_cli)

@@ -1,0 +1,85 @@
+"""Configuration: defaults, then ``instance/config.py``, then the environment (``TRACKER_*``, ``DATABASE_URL``).
+
+The environment wins so that one image can be configured per machine without editing files.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+#: Languages of the interface and of report texts, in the order the switcher shows them.
+LANGUAGES = ("az", "ru", "en")
+#: The language every translatable text is first written in; the others fall back to it.
+CONTENT_LANGUAGE = "en"
+
+DEFAULTS: dict[str, Any] = {
+    "TIMEZONE": "Asia/Baku",
+    "LANGUAGES": LANGUAGES,
+    "CONTENT_LANGUAGE": CONTENT_LANGUAGE,
+    "BABEL_DEFAULT_LOCALE": "en",
+    "ORGANISATION_NAME": "State Migration Service",
+    "PRESS_CONTACT": "press@migration.example.org",
+    "BASE_URL": "http://127.0.0.1:5000",
+    "MAIL_FROM": "tracker@migration.example.org",
+    "ORGANIZER_EMAIL": "protocol@migration.example.org",
+    "ORGANIZER_NAME": "Protocol Office",
+    "SMTP_URL": "",
+    "REMINDER_INTERVAL_HOURS": 24,
+    "ALARMS": "P1D,PT1H",
+    "PAGE_SIZE": 25,
+    "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "WTF_CSRF_TIME_LIMIT": None,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+}
+
+_INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE"}
+_BOOL_KEYS = {"SESSION_COOKIE_SECURE"}
+
+
+def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
+    """Return the settings given as ``TRACKER_*`` variables (prefix removed) and ``DATABASE_URL``."""
+    environ = dict(os.environ if environ is None else environ)
+    settings: dict[str, Any] = {}
+    for name, value in environ.items():
+        if not name.startswith("TRACKER_"):
+            continue
+        key = name.removeprefix("TRACKER_")
+        if key in _INT_KEYS:
+            settings[key] = int(value)
+        elif key in _BOOL_KEYS:
+            settings[key] = value.lower() in {"1", "true", "yes", "on"}
+        else:
+            settings[key] = value
+    if environ.get("DATABASE_URL"):
+        settings["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(environ["DATABASE_URL"])
+    return settings
+
+
+def normalise_database_url(url: str) -> str:
+    """Make ``postgres://`` and ``postgresql://`` URLs use psycopg 3, the driver we ship."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url.removeprefix(prefix)
+    return url
+
+
+def load_or_create_secret_key(instance_path: str) -> str:
+    """Read the secret key kept in the instance folder, generating it on first start."""
+    path = Path(instance_path) / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    key = secrets.token_urlsafe(48)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    # Create exclusively so that two workers starting together agree on one key.
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        return path.read_text().strip()
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

@@ -1,0 +1,29 @@
+"""The domain model, one module per area (see DESIGN §2)."""
+
+from .events import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Series
+from .invitations import AnswerChannel, AuditEntry, Invitation, InvitationStatus
+from .outbox import OutboxMessage
+from .people import Person, Venue
+from .reports import Report
+from .units import Unit
+from .users import Role, User
+
+__all__ = [
+    "AgendaItem",
+    "AgendaKind",
+    "AnswerChannel",
+    "AuditEntry",
+    "Event",
+    "EventKind",
+    "EventStatus",
+    "Invitation",
+    "InvitationStatus",
+    "OutboxMessage",
+    "Person",
+    "Report",
+    "Role",
+    "Series",
+    "Unit",
+    "User",
+    "Venue",
+]

@@ -1,0 +1,40 @@
+"""Emails waiting to be delivered; written in the same transaction as the change that caused them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .types import UTCDateTime, utcnow
+
+
+class OutboxMessage(db.Model):
+    """One email, fully rendered, with its delivery state."""
+
+    __tablename__ = "outbox_messages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: ``invitation``, ``reminder``, ``update``, ``cancellation`` …
+    kind: Mapped[str] = mapped_column(String(30))
+    recipients: Mapped[list[str]] = mapped_column(JSON)
+    subject: Mapped[str] = mapped_column(String(500))
+    #: Message-ID header; stays the same across retries so receivers can drop duplicates.
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    #: The complete RFC 5322 message as bytes.
+    raw: Mapped[bytes] = mapped_column(LargeBinary)
+    #: ``pending``, ``sending`` (claimed by a worker), ``sent`` or ``failed`` (gave up).
+    status: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: While ``sending``: when the claim lapses and another worker may try.
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    invitation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("invitations.id", ondelete="SET NULL"), index=True
+    )
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)

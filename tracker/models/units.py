@@ -1,0 +1,45 @@
+"""Units: departments and regional offices that are invited and answer."""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy.ext.mutable import MutableList
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .types import TranslatableMixin
+
+if TYPE_CHECKING:
+    from .users import User
+
+
+def new_feed_token() -> str:
+    """A long random token for a unit's private calendar feed URL."""
+    return secrets.token_urlsafe(32)
+
+
+class Unit(TranslatableMixin, db.Model):
+    """A department or regional office; regional offices hang under a parent unit."""
+
+    __tablename__ = "units"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Short stable code, e.g. ``CIT`` or ``GANJA``; used by the CLI and imports.
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
+    #: Addresses that receive invitations, reminders and updates.
+    contact_emails: Mapped[list[str]] = mapped_column(MutableList.as_mutable(JSON), default=list)
+    active: Mapped[bool] = mapped_column(default=True)
+    #: Secret part of the unit's calendar feed URL; rotating it kills the old URL.
+    feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
+
+    parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
+    children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
+    representatives: Mapped[list[User]] = relationship(back_populates="unit")
+
+    def __repr__(self) -> str:
+        return f"<Unit {self.code}>"
