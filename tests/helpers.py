@@ -19,3 +19,42 @@ def field_error(html: str, field_id: str) -> str:
     """The error text shown beside the field ``field_id``, or '' when there is none."""
     match = re.search(rf'id="{re.escape(field_id)}-error">(.*?)</p>', html, re.S)
     return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
+
+
+class QueryCounter:
+    """Counts SQL statements sent through the app's engine while active.
+
+    ``with count_queries(app) as counter: client.get(...)`` then ``counter.count``.
+    """
+
+    def __init__(self, engine) -> None:
+        self.engine = engine
+        self.statements: list[str] = []
+
+    def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
+            self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        """Statements seen so far."""
+        return len(self.statements)
+
+    def __enter__(self) -> QueryCounter:
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._record)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+def count_queries(app) -> QueryCounter:
+    """A :class:`QueryCounter` on ``app``'s engine."""
+    from tracker.extensions import db
+
+    with app.app_context():
+        return QueryCounter(db.engine)

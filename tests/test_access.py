@@ -35,10 +35,7 @@ def test_every_route_declares_its_access_rule(app):
 
 @pytest.mark.parametrize("role", ROLES)
 def test_roles_outside_a_routes_rule_are_refused(app, client, login, role):
-    kwargs = {"unit": None}
-    if role == Role.REPRESENTATIVE:
-        kwargs = {}
-    login(role, **kwargs)
+    login(role)
     checked = 0
     for rule in _rules(app):
         access = app.view_functions[rule.endpoint].access

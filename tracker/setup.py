@@ -7,7 +7,6 @@ from typing import Any
 
 from flask import Flask, render_template
 from sqlalchemy import event
-from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 
 from .extensions import babel, csrf, db, login_manager, migrate
@@ -26,8 +25,10 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
 
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects of ``tracker.extensions`` to ``app``."""
-    from . import i18n
-    from . import models  # noqa: F401  (registers every table on the metadata)
+    from . import (
+        i18n,
+        models,  # noqa: F401  (registers every table on the metadata)
+    )
     from .auth.services import load_user
 
     db.init_app(app)

@@ -28,7 +28,7 @@ def test_wrong_password_is_refused_beside_the_field(client, auth, make_user):
 
 
 def test_email_is_matched_without_case(client, auth, make_user):
-    user = make_user("press", email="Press.Officer@Example.org")
+    make_user("press", email="Press.Officer@Example.org")
     assert auth.login("press.officer@example.org").status_code == 302
 
 
