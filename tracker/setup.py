@@ -48,11 +48,14 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     """Mount every area's blueprint."""
     from .admin.views import bp as admin_bp
+    from .attendance.views import bp as attendance_bp
     from .auth.views import bp as auth_bp
+    from .calendar.views import bp as calendar_bp
     from .directory.views import bp as directory_bp
     from .events.views import bp as events_bp
+    from .reports.views import bp as reports_bp
 
-    for blueprint in (auth_bp, admin_bp, directory_bp, events_bp):
+    for blueprint in (auth_bp, admin_bp, directory_bp, events_bp, attendance_bp, calendar_bp, reports_bp):
         app.register_blueprint(blueprint)
 
 

@@ -1,0 +1,7 @@
+"""Calendar pages."""
+
+from __future__ import annotations
+
+from flask import Blueprint
+
+bp = Blueprint("calendar", __name__)
