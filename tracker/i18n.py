@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import Flask, current_app, request, session
+from flask import Flask, current_app, has_request_context, request, session
 from flask_login import current_user
 
 #: Names of the languages in themselves, for the switcher.
@@ -16,6 +16,9 @@ LANGUAGE_NAMES = {"az": "Azərbaycanca", "ru": "Русский", "en": "English"
 def select_locale() -> str:
     """The signed-in user's language, else the session's choice, else the browser's."""
     languages = current_app.config["LANGUAGES"]
+    if not has_request_context():
+        # Commands and workers: the content language; emails choose their language explicitly.
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")

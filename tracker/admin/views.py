@@ -2,16 +2,136 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from typing import Any
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_
+from sqlalchemy.orm import joinedload
+from werkzeug.wrappers import Response
 
 from ..auth.access import roles_required
-from ..models import Role
+from ..auth.services import AccountError, create_user, set_user_password, update_user
+from ..directory.forms import unit_choices
+from ..extensions import db
+from ..i18n import current_language
+from ..models import Role, Unit, User
+from .forms import ROLE_LABELS, EditAccountForm, NewAccountForm, PasswordResetForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _units() -> list[Unit]:
+    return list(db.session.execute(db.select(Unit).order_by(Unit.name)).scalars())
+
+
+def _chosen_unit(unit_id: int | None) -> Unit | None:
+    return db.session.get(Unit, unit_id) if unit_id is not None else None
 
 
 @bp.route("/users")
 @roles_required(Role.ADMIN)
 def list_users() -> str:
-    """Accounts (placeholder)."""
-    return render_template("events/list.html")
+    """Accounts, a page at a time, optionally narrowed by role or a search text."""
+    select = db.select(User).options(joinedload(User.unit)).order_by(User.role, User.email)
+    role = request.args.get("role", "")
+    if role in set(Role):
+        select = select.where(User.role == role)
+    query = request.args.get("q", "").strip()
+    if query:
+        select = select.where(or_(User.email.ilike(f"%{query}%"), User.name.ilike(f"%{query}%")))
+    pagination = db.paginate(
+        select,
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        error_out=False,
+    )
+    return render_template(
+        "admin/users.html", pagination=pagination, role=role, query=query, role_labels=ROLE_LABELS, roles=list(Role)
+    )
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user() -> str | Response | tuple[str, int]:
+    """Create an account with a first password."""
+    form = NewAccountForm()
+    form.unit_id.choices = unit_choices(_units(), current_language())
+    if form.validate_on_submit():
+        try:
+            user = create_user(
+                form.email.data or "",
+                form.name.data or "",
+                form.password.data or "",
+                form.role.data,
+                unit=_chosen_unit(form.unit_id.data),
+                language=form.language.data or None,
+            )
+        except AccountError as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(_("Account %(email)s created.", email=user.email), "success")
+            return redirect(url_for("admin.list_users"))
+    return _account_page("admin/user_new.html", form)
+
+
+@bp.route("/users/<int:user_id>/edit", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int) -> str | Response | tuple[str, int]:
+    """Change an account's name, role, unit, active flag and language."""
+    user = db.get_or_404(User, user_id)
+    form = EditAccountForm(obj=user)
+    form.unit_id.choices = unit_choices(_units(), current_language())
+    if request.method == "GET":
+        form.language.data = user.language or ""
+    if form.validate_on_submit():
+        try:
+            update_user(
+                user,
+                acting=current_user,
+                name=form.name.data or "",
+                role=form.role.data,
+                unit=_chosen_unit(form.unit_id.data),
+                active=bool(form.active.data),
+                language=form.language.data or None,
+            )
+        except AccountError as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(_("Account %(email)s saved.", email=user.email), "success")
+            return redirect(url_for("admin.list_users"))
+    return _account_page("admin/user_edit.html", form, user=user, reset_form=PasswordResetForm(prefix="reset"))
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_password(user_id: int) -> str | Response | tuple[str, int]:
+    """Give an account a new password."""
+    user = db.get_or_404(User, user_id)
+    reset_form = PasswordResetForm(prefix="reset")
+    if reset_form.validate_on_submit():
+        try:
+            set_user_password(user, reset_form.password.data or "")
+        except AccountError as error:
+            db.session.rollback()
+            reset_form.add_error(error)
+        else:
+            db.session.commit()
+            flash(_("New password set for %(email)s.", email=user.email), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    form = EditAccountForm(formdata=None, obj=user)
+    form.unit_id.choices = unit_choices(_units(), current_language())
+    form.language.data = user.language or ""
+    return _account_page("admin/user_edit.html", form, user=user, reset_form=reset_form)
+
+
+def _account_page(template: str, form: Any, **context: Any) -> tuple[str, int]:
+    """Render an account page: 422 when one of its forms shows validation errors."""
+    reset_form = context.get("reset_form")
+    failed = bool(form.errors) or bool(reset_form is not None and reset_form.errors)
+    return render_template(template, form=form, role_labels=ROLE_LABELS, **context), 422 if failed else 200

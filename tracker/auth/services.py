@@ -9,9 +9,33 @@ from sqlalchemy import func
 from ..extensions import db
 from ..models import Role, Unit, User
 
+#: Smallest password length accepted anywhere (sign-up by an admin, the CLI, a reset).
+MIN_PASSWORD_LENGTH = 8
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction; it is translated where it is shown (see :meth:`AccountError.translated`)."""
+    return message
+
 
 class AccountError(ValueError):
-    """An account cannot be created or changed as asked; the message says why."""
+    """An account cannot be created or changed as asked; the message says why.
+
+    ``str(error)`` is English (the CLI has no reader's language); pages show :meth:`translated`.
+    ``field`` names the form field the error belongs beside, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
+        self.message = message
+        self.field = field
+        self.params = params
+        super().__init__(message % params if params else message)
+
+    def translated(self) -> str:
+        """The message in the reader's language (needs a request)."""
+        from flask_babel import gettext
+
+        return gettext(self.message, **self.params)
 
 
 def load_user(user_id: str) -> User | None:
@@ -42,13 +66,11 @@ def create_user(
 ) -> User:
     """Create an account; a representative must be bound to a unit, others must not be."""
     email = email.strip()
-    if role not in set(Role):
-        raise AccountError(f"unknown role {role!r}; choose one of {', '.join(Role)}")
+    check_role(role)
     if find_user_by_email(email) is not None:
-        raise AccountError(f"an account with email {email} already exists")
+        raise AccountError(N_("An account with email %(email)s already exists."), "email", email=email)
     check_role_unit(role, unit)
-    if len(password) < 8:
-        raise AccountError("the password must have at least 8 characters")
+    check_password_rule(password)
     user = User(email=email, name=name.strip() or email, role=role, unit=unit, language=language)
     user.set_password(password)
     db.session.add(user)
@@ -56,12 +78,58 @@ def create_user(
     return user
 
 
+def check_role(role: str) -> None:
+    """``role`` must be one of :class:`Role`."""
+    if role not in set(Role):
+        raise AccountError(
+            N_("Unknown role %(role)s; choose one of %(roles)s."), "role", role=role, roles=", ".join(Role)
+        )
+
+
 def check_role_unit(role: str, unit: Unit | None) -> None:
     """Representatives answer for exactly one unit; no other role is bound to one."""
     if role == Role.REPRESENTATIVE and unit is None:
-        raise AccountError("a representative must be bound to a unit")
+        raise AccountError(N_("A representative must be bound to a unit."), "unit_id")
     if role != Role.REPRESENTATIVE and unit is not None:
-        raise AccountError("only representatives are bound to a unit")
+        raise AccountError(N_("Only representatives are bound to a unit."), "unit_id")
+
+
+def check_password_rule(password: str) -> None:
+    """Passwords have at least :data:`MIN_PASSWORD_LENGTH` characters."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(
+            N_("The password must have at least %(count)s characters."), "password", count=MIN_PASSWORD_LENGTH
+        )
+
+
+def update_user(
+    user: User, *, acting: User, name: str, role: str, unit: Unit | None, active: bool, language: str | None
+) -> User:
+    """Change an account's name, role, unit, active flag and language.
+
+    An admin cannot demote or deactivate their own account: the person doing it is the only admin we
+    know is still there, so this keeps the site from losing its last admin.
+    """
+    check_role(role)
+    check_role_unit(role, unit)
+    if user.id == acting.id and role != Role.ADMIN:
+        raise AccountError(N_("You cannot remove your own admin role; ask another admin."), "role")
+    if user.id == acting.id and not active:
+        raise AccountError(N_("You cannot deactivate your own account; ask another admin."), "active")
+    user.name = name.strip() or user.email
+    user.role = role
+    user.unit = unit
+    user.active = active
+    user.language = language or None
+    db.session.flush()
+    return user
+
+
+def set_user_password(user: User, password: str) -> None:
+    """Replace the password of ``user`` (an admin's reset)."""
+    check_password_rule(password)
+    user.set_password(password)
+    db.session.flush()
 
 
 def is_safe_next(target: str | None) -> bool:

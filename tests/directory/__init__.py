@@ -1,0 +1,1 @@
+"""Tests of the directory area: units, people, venues."""

@@ -1,0 +1,162 @@
+"""Forms for units, people and venues.
+
+Each translatable text has its content-language field (English, required where the model needs it) and
+optional "in Azerbaijani" / "in Russian" fields named ``<field>_az`` and ``<field>_ru``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, Field, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+
+from ..models import Unit
+from .services import DirectoryError, normalise_emails
+
+#: Site languages a translation can be given in, besides the content language, with their field labels.
+TRANSLATION_LANGUAGES = (("az", _l("in Azerbaijani")), ("ru", _l("in Russian")))
+
+
+def optional_id(value: Any) -> int | None:
+    """Coerce a select's value to an id; the empty choice means none."""
+    if value in (None, "", "None"):
+        return None
+    return int(value)
+
+
+def _translation_field(label: Any, max_length: int) -> StringField:
+    return StringField(label, validators=[Optional(), Length(max=max_length)])
+
+
+class TranslatedForm(FlaskForm):
+    """A form whose translatable texts come with ``_az`` and ``_ru`` siblings."""
+
+    #: Names of the plain fields that have translations.
+    translated_fields: Sequence[str] = ()
+
+    def load_translations(self, obj: Any) -> None:
+        """Fill the translation fields from ``obj`` (when showing the form, not after a post)."""
+        for name in self.translated_fields:
+            for language, _label in TRANSLATION_LANGUAGES:
+                self[f"{name}_{language}"].data = (obj.translations or {}).get(name, {}).get(language, "")
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The submitted translations, as the services take them (empty text removes one)."""
+        return {
+            name: {
+                language: (self[f"{name}_{language}"].data or "").strip()
+                for language, _label in TRANSLATION_LANGUAGES
+            }
+            for name in self.translated_fields
+        }
+
+    def add_error(self, error: DirectoryError) -> None:
+        """Show a rule broken in the services beside its field (or above the form)."""
+        target: Field | None = self._fields.get(error.field) if error.field else None
+        if target is not None:
+            target.errors = [*target.errors, error.translated()]
+        else:
+            self.form_errors.append(error.translated())
+
+
+def unit_choices(units: Iterable[Unit], language: str, exclude: Unit | None = None) -> list[tuple[Any, str]]:
+    """Choices for an optional unit select: "none" and then ``units`` by name (without ``exclude``)."""
+    choices: list[tuple[Any, str]] = [("", _l("— none —"))]
+    for unit in units:
+        if exclude is not None and unit.id == exclude.id:
+            continue
+        label = f"{unit.text('name', language)} ({unit.code})"
+        if not unit.active:
+            label += " — " + str(_l("inactive"))
+        choices.append((unit.id, label))
+    return choices
+
+
+class EmailLines:
+    """Validator: one email address per line."""
+
+    def __call__(self, form: FlaskForm, field: Field) -> None:
+        try:
+            normalise_emails((field.data or "").splitlines())
+        except DirectoryError as error:
+            raise ValidationError(error.translated()) from error
+
+
+class UnitForm(TranslatedForm):
+    """A department or regional office."""
+
+    translated_fields = ("name",)
+
+    code = StringField(
+        _l("Code"),
+        validators=[
+            DataRequired(),
+            Length(max=32),
+            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, “-” and “_” only.")),
+        ],
+        description=_l("Short and stable, e.g. CIT or GANJA; stored in capitals."),
+    )
+    name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
+    name_az = _translation_field(_l("Name in Azerbaijani"), 200)
+    name_ru = _translation_field(_l("Name in Russian"), 200)
+    parent_id = SelectField(_l("Parent unit"), coerce=optional_id, choices=[], validate_choice=True)
+    contact_emails = TextAreaField(
+        _l("Contact emails"),
+        validators=[EmailLines()],
+        description=_l("One address per line; invitations, reminders and updates go to them."),
+    )
+    active = BooleanField(_l("Active (invited to events)"), default=True)
+
+    def load(self, unit: Unit) -> None:
+        """Show ``unit``'s stored values."""
+        self.contact_emails.data = "\n".join(unit.contact_emails or [])
+        self.load_translations(unit)
+
+    def emails(self) -> list[str]:
+        """The submitted addresses, one per line, blank lines dropped."""
+        return [line.strip() for line in (self.contact_emails.data or "").splitlines() if line.strip()]
+
+
+class PersonForm(TranslatedForm):
+    """A speaker or official."""
+
+    translated_fields = ("full_name", "rank", "position")
+
+    full_name = StringField(_l("Full name (English)"), validators=[DataRequired(), Length(max=200)])
+    full_name_az = _translation_field(_l("Full name in Azerbaijani"), 200)
+    full_name_ru = _translation_field(_l("Full name in Russian"), 200)
+    rank = StringField(
+        _l("Rank (English)"), validators=[Optional(), Length(max=200)], description=_l("e.g. major-general")
+    )
+    rank_az = _translation_field(_l("Rank in Azerbaijani"), 200)
+    rank_ru = _translation_field(_l("Rank in Russian"), 200)
+    position = StringField(
+        _l("Position (English)"),
+        validators=[Optional(), Length(max=300)],
+        description=_l("e.g. Deputy Head of the Service"),
+    )
+    position_az = _translation_field(_l("Position in Azerbaijani"), 300)
+    position_ru = _translation_field(_l("Position in Russian"), 300)
+    unit_id = SelectField(
+        _l("Unit"), coerce=optional_id, choices=[], description=_l("Leave empty for guests from outside the agency.")
+    )
+
+
+class VenueForm(TranslatedForm):
+    """A hall or room."""
+
+    translated_fields = ("name",)
+
+    name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
+    name_az = _translation_field(_l("Name in Azerbaijani"), 200)
+    name_ru = _translation_field(_l("Name in Russian"), 200)
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=2000)])
+    capacity = IntegerField(
+        _l("Capacity"),
+        validators=[Optional(), NumberRange(min=1, message=_l("The capacity must be at least 1, or left empty."))],
+        description=_l("Seats or standing places; leave empty when unknown."),
+    )
