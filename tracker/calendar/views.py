@@ -1,7 +1,173 @@
-"""Calendar pages."""
+"""Calendar pages: .ics downloads, subscription feeds, a unit's feed link, and calendar replies."""
 
 from __future__ import annotations
 
-from flask import Blueprint
+from collections.abc import Sequence
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.wrappers import Response
+
+from ..auth.access import ORGANISERS, public, roles_required, signed_in
+from ..extensions import db
+from ..models import Event, Role, Series, Unit
+from . import services
+from .forms import ReplyForm
+from .ics import build_event_ics, build_feed_ics, build_series_ics, settings_from_app
+from .notifications import connect_receivers
+from .replies import ReplyError, parse_reply
 
 bp = Blueprint("calendar", __name__)
+# Updates and cancellations follow the domain signals from the moment the app exists.
+bp.record_once(lambda state: connect_receivers(state.app))
+
+CALENDAR_MIMETYPE = "text/calendar"
+
+
+def _calendar_response(body: bytes, events: Sequence[Event], *, filename: str | None, private: bool) -> Response:
+    """``text/calendar; charset=utf-8`` with ETag and Last-Modified, answering conditional requests with 304."""
+    validators = services.feed_validators(body, events)
+    response = current_app.response_class(body, mimetype=CALENDAR_MIMETYPE)
+    response.charset = "utf-8"
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.set_etag(validators.etag)
+    if validators.last_modified is not None:
+        response.last_modified = validators.last_modified
+    # Clients may keep a copy but must ask again; a token or a session makes the copy personal.
+    response.cache_control.no_cache = True
+    if private:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response.make_conditional(request)
+
+
+def _site_url(endpoint: str, **values: object) -> str:
+    """Absolute URL under the configured ``BASE_URL`` (what calendars and emails must reach)."""
+    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+
+
+def webcal(url: str) -> str:
+    """The ``webcal://`` form of an http(s) URL, which calendar apps open as a subscription."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url.removeprefix(scheme)
+    return url
+
+
+@bp.app_context_processor
+def calendar_links() -> dict[str, object]:
+    """Helpers for the ``calendar/_*.html`` partials other areas include."""
+    return {"calendar_url": _site_url, "webcal_url": webcal}
+
+
+@bp.route("/events/<int:event_id>.ics")
+@signed_in
+def event_ics(event_id: int) -> Response:
+    """Download one event (METHOD:PUBLISH, no attendees); drafts only for organisers."""
+    event = services.event_for_download(event_id, current_user)
+    if event is None:
+        abort(404)
+    body = build_event_ics(event, settings=settings_from_app())
+    return _calendar_response(body, [event], filename=f"event-{event.id}.ics", private=True)
+
+
+@bp.route("/series/<int:series_id>.ics")
+@signed_in
+def series_ics(series_id: int) -> Response:
+    """Download a series: its events the user may see, and its remembrance day as a yearly event."""
+    series = db.get_or_404(Series, series_id)
+    events = services.series_events(series, current_user)
+    body = build_series_ics(series, events, settings=settings_from_app())
+    return _calendar_response(body, events, filename=f"series-{series.id}.ics", private=True)
+
+
+@bp.route("/calendar.ics")
+@public
+def public_calendar() -> Response:
+    """The public calendar: events marked public, scheduled, held or cancelled. Open to anyone."""
+    settings = settings_from_app()
+    events = services.public_events()
+    body = build_feed_ics(
+        events, name=settings.organisation_name, uid=f"public-calendar@{settings.uid_domain}", settings=settings
+    )
+    return _calendar_response(body, events, filename=None, private=False)
+
+
+@bp.route("/feeds/<token>.ics")
+@public
+def unit_feed(token: str) -> Response:
+    """A unit's private feed: the events it is invited to. The token is the credential; unknown → 404."""
+    unit = services.unit_by_feed_token(token)
+    if unit is None:
+        abort(404)
+    settings = settings_from_app()
+    events = services.unit_feed_events(unit)
+    body = build_feed_ics(
+        events,
+        name=f"{settings.organisation_name} — {unit.name}",
+        uid=f"unit-{unit.id}-feed@{settings.uid_domain}",
+        settings=settings,
+    )
+    return _calendar_response(body, events, filename=None, private=True)
+
+
+def _manageable_unit(unit_id: int) -> Unit:
+    """The unit if the current user may see its feed URL; 404 otherwise, so other units do not leak."""
+    unit = db.session.get(Unit, unit_id)
+    if unit is None or not services.may_manage_feed(current_user, unit):
+        abort(404)
+    return unit
+
+
+@bp.route("/units/<int:unit_id>/feed")
+@roles_required(Role.ADMIN, Role.ORGANISER, Role.REPRESENTATIVE)
+def unit_feed_page(unit_id: int) -> str:
+    """The unit's private feed URL (https and webcal) with a button to rotate it."""
+    return render_template("calendar/unit_feed.html", unit=_manageable_unit(unit_id))
+
+
+@bp.route("/units/<int:unit_id>/feed/rotate", methods=["POST"])
+@roles_required(Role.ADMIN, Role.ORGANISER, Role.REPRESENTATIVE)
+def rotate_unit_feed(unit_id: int) -> Response:
+    """Give the unit a new feed token; subscriptions to the old URL stop updating."""
+    unit = _manageable_unit(unit_id)
+    services.rotate_feed_token(unit)
+    db.session.commit()
+    flash(_("The feed has a new address. The old one no longer works; subscribe again with the new one."),
+          "success")
+    return redirect(url_for("calendar.unit_feed_page", unit_id=unit.id))
+
+
+@bp.route("/events/replies", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def replies() -> tuple[str, int] | str | Response:
+    """Upload or paste a calendar's METHOD:REPLY (or the whole email) to record the unit's answer."""
+    form = ReplyForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            return render_template("calendar/replies.html", form=form, reason=None), 422
+        try:
+            reply = parse_reply(form.reply_bytes())
+            applied = services.apply_reply(reply, by_user=current_user)
+        except ReplyError as error:
+            db.session.rollback()
+            return render_template("calendar/replies.html", form=form, reason=error.reason), 422
+        db.session.commit()
+        for answer in applied:
+            values = {"unit": answer.invitation.unit.name, "event": answer.invitation.event.title,
+                      "status": _status_label(answer.status)}
+            if answer.changed:
+                flash(_("Recorded from calendar: %(unit)s — %(status)s for \"%(event)s\".", **values), "success")
+            else:
+                flash(_("Already recorded: %(unit)s — %(status)s for \"%(event)s\".", **values), "success")
+        return redirect(url_for("calendar.replies"))
+    return render_template("calendar/replies.html", form=form, reason=None)
+
+
+def _status_label(status: str) -> str:
+    labels = {"accepted": _("attending"), "tentative": _("maybe"), "declined": _("not attending")}
+    return labels.get(status, status)

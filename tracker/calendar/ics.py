@@ -1,0 +1,560 @@
+"""The iCalendar builder: domain objects in, RFC 5545 bytes out (icalendar ≥ 7.3).
+
+Pure: nothing here reads the request or the session. Settings (organiser address, base URL, alarms)
+come in as a :class:`CalendarSettings`; when none is given, one is built from ``current_app.config``
+at the edge (:func:`settings_from_app`).
+
+Rules every file follows (see ``docs/calendar.md``):
+
+- an event's UID never changes (``Event.uid``) and its SEQUENCE is ``Event.sequence``;
+- local times carry TZID and the calendar carries the matching VTIMEZONE (no floating times);
+- invitations (METHOD:REQUEST / CANCEL) carry ORGANIZER and one ATTENDEE per contact address of the
+  invited unit; downloads (METHOD:PUBLISH) and feeds (no METHOD) carry no ATTENDEE;
+- in downloads and feeds DTSTAMP is the event's ``updated_at``, so the bytes stay identical while
+  nothing changed; in iTIP messages it is the moment the message was made.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
+from typing import Any
+from urllib.parse import quote, urlsplit
+from zoneinfo import ZoneInfo
+
+import icalendar
+from babel import Locale
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..models import AgendaItem, Event, EventKind, EventStatus, Invitation, InvitationStatus, Series
+
+PRODID = "-//tracker//Ceremony tracker//EN"
+
+#: Unit answer → iCalendar PARTSTAT.
+PARTSTAT_BY_STATUS = {
+    InvitationStatus.PENDING: "NEEDS-ACTION",
+    InvitationStatus.ACCEPTED: "ACCEPTED",
+    InvitationStatus.TENTATIVE: "TENTATIVE",
+    InvitationStatus.DECLINED: "DECLINED",
+}
+
+#: Event status → iCalendar STATUS. A draft is not yet confirmed to anyone.
+STATUS_BY_EVENT_STATUS = {
+    EventStatus.DRAFT: "TENTATIVE",
+    EventStatus.SCHEDULED: "CONFIRMED",
+    EventStatus.HELD: "CONFIRMED",
+    EventStatus.CANCELLED: "CANCELLED",
+}
+
+#: Statuses that downloads and feeds show to people who are not organisers.
+PUBLISHED_STATUSES = (EventStatus.SCHEDULED, EventStatus.HELD, EventStatus.CANCELLED)
+
+ITIP_METHODS = ("REQUEST", "CANCEL")
+
+# Control characters are not allowed in iCalendar TEXT (RFC 5545 §3.3.11), except as escaped newlines.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+@dataclass(frozen=True)
+class CalendarSettings:
+    """What the builder needs to know about the installation."""
+
+    organizer_email: str = "protocol@example.org"
+    organizer_name: str = "Protocol Office"
+    #: Absolute URL of the site without a trailing slash; event pages are ``{base_url}/events/<id>``.
+    base_url: str = "http://127.0.0.1:5000"
+    #: Reminders before the start in invitations (VALARM), e.g. one day and one hour.
+    alarms: tuple[timedelta, ...] = (timedelta(days=1), timedelta(hours=1))
+    #: Language of the texts (titles, agenda); ``None`` means the content language.
+    language: str | None = None
+    #: The language untranslated texts are written in (``CONTENT_LANGUAGE``).
+    content_language: str = "en"
+    #: How often subscribed clients should refetch a feed.
+    refresh_interval: timedelta = timedelta(hours=1)
+    prodid: str = PRODID
+    #: Names of the calendars, e.g. for ``X-WR-CALNAME``.
+    organisation_name: str = "Ceremony tracker"
+
+    @property
+    def uid_domain(self) -> str:
+        """Host part used for calendar-level UIDs."""
+        return urlsplit(self.base_url).hostname or "tracker"
+
+    def event_url(self, event: Event) -> str:
+        """The event's page."""
+        return f"{self.base_url}/events/{event.id}"
+
+    def series_url(self, series: Series) -> str:
+        """The series' page."""
+        return f"{self.base_url}/series/{series.id}"
+
+
+def parse_alarms(value: str | Sequence[str] | None) -> tuple[timedelta, ...]:
+    """``"P1D,PT1H"`` → (1 day, 1 hour). Empty means no reminders; a bad entry raises ``ValueError``."""
+    if not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    alarms = []
+    for item in items:
+        item = item.strip()
+        if not item:
+            continue
+        duration = icalendar.vDuration.from_ical(item.lstrip("-"))
+        if not isinstance(duration, timedelta) or duration < timedelta(0):
+            raise ValueError(f"not a duration before the start: {item!r}")
+        alarms.append(duration)
+    return tuple(alarms)
+
+
+def settings_from_config(config: Mapping[str, Any], language: str | None = None) -> CalendarSettings:
+    """Settings from a Flask config mapping (``ORGANIZER_EMAIL``, ``BASE_URL``, ``ALARMS`` …)."""
+    refresh = config.get("CALENDAR_REFRESH_INTERVAL", "PT1H")
+    return CalendarSettings(
+        organizer_email=config.get("ORGANIZER_EMAIL") or CalendarSettings.organizer_email,
+        organizer_name=config.get("ORGANIZER_NAME") or "",
+        base_url=str(config.get("BASE_URL") or CalendarSettings.base_url).rstrip("/"),
+        alarms=parse_alarms(config.get("ALARMS", "P1D,PT1H")),
+        language=language,
+        refresh_interval=icalendar.vDuration.from_ical(refresh) if isinstance(refresh, str) else refresh,
+        organisation_name=config.get("ORGANISATION_NAME") or CalendarSettings.organisation_name,
+        content_language=config.get("CONTENT_LANGUAGE") or "en",
+    )
+
+
+def settings_from_app(language: str | None = None) -> CalendarSettings:
+    """Settings from the current application's config (the edge: views, signal receivers, commands)."""
+    from flask import current_app
+
+    return settings_from_config(current_app.config, language)
+
+
+# --------------------------------------------------------------------------------------------- texts
+
+
+def clean_text(value: str | None) -> str:
+    """Text safe for an iCalendar TEXT value: newlines normalised to LF, other control characters dropped.
+
+    CRLF and a lone CR become LF (icalendar escapes LF as ``\\n``); NUL and the other C0 controls except
+    TAB cannot be represented in iCalendar and are removed.
+    """
+    if not value:
+        return ""
+    value = value.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", value)
+
+
+def clean_line(value: str | None) -> str:
+    """A one-line text (names, parameters): newlines become spaces, controls dropped."""
+    return " ".join(clean_text(value).split("\n")).strip()
+
+
+def clean_parameter(value: str | None) -> str:
+    """A one-line text for a parameter value (CN): double quotes become single quotes.
+
+    RFC 5545 cannot carry ``"`` inside a parameter value; RFC 6868's ``^'`` escape exists but Outlook and
+    vobject show it literally, so a name like ``Office "North"`` is written ``Office 'North'``.
+    """
+    return clean_line(value).replace('"', "'")
+
+
+def calendar_address(email: str) -> str:
+    """``mailto:`` URI for an email address; characters a URI may not hold are percent-encoded."""
+    email = clean_line(email).replace(" ", "")
+    return "mailto:" + quote(email, safe="@!$&'*+-=._~")
+
+
+def _text(obj: Any, name: str, language: str | None) -> str:
+    if obj is None:
+        return ""
+    return obj.text(name, language) if hasattr(obj, "text") else str(getattr(obj, name, "") or "")
+
+
+def language_name(code: str, language: str | None) -> str:
+    """``"az"`` → "Azerbaijani" (in the calendar's language)."""
+    try:
+        locale = Locale.parse(language or "en")
+        return locale.languages.get(code, code)
+    except (ValueError, TypeError):
+        return code
+
+
+def kind_label(kind: str) -> str:
+    """A readable CATEGORIES value for an event kind."""
+    labels = {
+        EventKind.CEREMONY: _("Ceremony"),
+        EventKind.COMMEMORATION: _("Commemoration"),
+        EventKind.EXHIBITION: _("Exhibition"),
+        EventKind.MEETING: _("Meeting"),
+        EventKind.OTHER: _("Other"),
+    }
+    return str(labels.get(kind, kind))
+
+
+def event_location(event: Event, language: str | None = None) -> str:
+    """Venue name and address on one line."""
+    if event.venue is None:
+        return ""
+    name = clean_line(_text(event.venue, "name", language))
+    address = ", ".join(
+        part.strip() for part in clean_text(_text(event.venue, "address", language)).split("\n") if part.strip()
+    )
+    return ", ".join(part for part in (name, address) if part)
+
+
+def agenda_times(event: Event) -> list[tuple[AgendaItem, time | None]]:
+    """Agenda items in order with their local start: the planned one, else right after the item before.
+
+    The first item without a planned start begins with the event; after an item without a duration the
+    following times are unknown until the next planned start.
+    """
+    zone = _zone(event)
+    local_start = event.starts_at.astimezone(zone)
+    follows: datetime | None = None if event.all_day else local_start
+    result: list[tuple[AgendaItem, time | None]] = []
+    for item in sorted(event.agenda, key=lambda i: i.position):
+        starts = follows
+        if item.planned_start is not None:
+            starts = datetime.combine(local_start.date(), item.planned_start.replace(tzinfo=None), tzinfo=zone)
+        result.append((item, starts.time() if starts is not None else None))
+        follows = starts + timedelta(minutes=item.duration_minutes) if starts and item.duration_minutes else None
+    return result
+
+
+def event_description(event: Event, settings: CalendarSettings) -> str:
+    """The description, presiding official, agenda in order with speakers, languages and the event URL."""
+    language = settings.language
+    parts: list[str] = []
+    description = clean_text(_text(event, "description", language)).strip()
+    if description:
+        parts.append(description)
+    if event.presiding is not None:
+        parts.append(_("Presiding: %(person)s", person=clean_line(event.presiding.title_line(language))))
+    if event.agenda:
+        lines = [_("Agenda:")]
+        for number, (item, starts) in enumerate(agenda_times(event), start=1):
+            line = f"{number}. "
+            if starts is not None:
+                line += f"{starts.strftime('%H:%M')} "
+            line += clean_line(_text(item, "title", language))
+            if item.speaker is not None:
+                line += f" — {clean_line(item.speaker.title_line(language))}"
+            lines.append(line)
+        parts.append("\n".join(lines))
+    if event.languages:
+        names = ", ".join(language_name(code, language or settings.content_language) for code in event.languages)
+        parts.append(_("Materials in: %(languages)s", languages=names))
+    parts.append(settings.event_url(event))
+    return "\n\n".join(parts)
+
+
+# ---------------------------------------------------------------------------------------------- times
+
+
+def _zone(event: Event) -> ZoneInfo:
+    return ZoneInfo(event.timezone or "UTC")
+
+
+def _local_days(event: Event) -> tuple[date, date]:
+    """First and last local day the event touches (an end at midnight belongs to the day before)."""
+    start = event.starts_at.astimezone(_zone(event))
+    end = event.ends_at.astimezone(_zone(event))
+    last = end.date()
+    if end.time() == time(0) and last > start.date():
+        last -= timedelta(days=1)
+    return start.date(), last
+
+
+def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
+    return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=zone)
+
+
+def _set_times(component: icalendar.Event, event: Event) -> None:
+    """DTSTART/DTEND (and RRULE) for the event's shape: timed, all-day span, or daily opening hours."""
+    zone = _zone(event)
+    first, last = _local_days(event)
+    if event.all_day:
+        component.add("dtstart", first)
+        component.add("dtend", last + timedelta(days=1))
+    elif event.has_daily_hours and last > first:
+        assert event.daily_opens is not None and event.daily_closes is not None
+        opens = _at(first, event.daily_opens, zone)
+        closes = _at(first, event.daily_closes, zone)
+        if closes <= opens:  # open past midnight
+            closes += timedelta(days=1)
+        component.add("dtstart", opens)
+        component.add("dtend", closes)
+        component.add("rrule", {"FREQ": "DAILY", "COUNT": (last - first).days + 1})
+    elif event.kind == EventKind.EXHIBITION and last > first:
+        # A multi-day exhibition without hours: whole days, end exclusive, not one block through the nights.
+        component.add("dtstart", first)
+        component.add("dtend", last + timedelta(days=1))
+    else:
+        component.add("dtstart", event.starts_at.astimezone(zone))
+        component.add("dtend", event.ends_at.astimezone(zone))
+
+
+# ------------------------------------------------------------------------------------------ components
+
+
+def _organizer(settings: CalendarSettings) -> icalendar.vCalAddress:
+    organizer = icalendar.vCalAddress(calendar_address(settings.organizer_email))
+    if settings.organizer_name:
+        organizer.params["CN"] = clean_parameter(settings.organizer_name)
+    return organizer
+
+
+def invitation_attendees(invitation: Invitation, *, method: str = "REQUEST") -> list[icalendar.vCalAddress]:
+    """One ATTENDEE per contact address of the invited unit, with the unit's answer as PARTSTAT."""
+    unit = invitation.unit
+    name = clean_parameter(unit.name) if unit is not None else ""
+    partstat = PARTSTAT_BY_STATUS.get(invitation.status, "NEEDS-ACTION")
+    attendees = []
+    seen: set[str] = set()
+    for email in (unit.contact_emails if unit is not None else None) or []:
+        address = calendar_address(email)
+        if address == "mailto:" or address.lower() in seen:
+            continue
+        seen.add(address.lower())
+        attendee = icalendar.vCalAddress(address)
+        if name:
+            attendee.params["CN"] = name
+        attendee.params["ROLE"] = "REQ-PARTICIPANT"
+        attendee.params["PARTSTAT"] = partstat
+        if method == "REQUEST":
+            attendee.params["RSVP"] = "TRUE"
+        attendees.append(attendee)
+    return attendees
+
+
+def build_event_component(
+    event: Event,
+    *,
+    settings: CalendarSettings,
+    dtstamp: datetime | None = None,
+    status: str | None = None,
+) -> icalendar.Event:
+    """The VEVENT of ``event`` without ORGANIZER/ATTENDEE/VALARM (those depend on the use).
+
+    ``dtstamp`` defaults to the event's ``updated_at`` so that downloads and feeds stay byte-identical.
+    """
+    language = settings.language
+    component = icalendar.Event()
+    component.add("uid", event.uid)
+    # An object not yet saved has no updated_at; its stamp cannot be stable anyway.
+    stamp = dtstamp or event.updated_at or event.created_at or datetime.now(UTC).replace(microsecond=0)
+    component.add("dtstamp", stamp.astimezone(UTC))
+    component.add("sequence", event.sequence or 0)
+    _set_times(component, event)
+    component.add("summary", clean_line(_text(event, "title", language)))
+    component.add("description", event_description(event, settings))
+    location = event_location(event, language)
+    if location:
+        component.add("location", location)
+    component.add("url", settings.event_url(event), parameters={"VALUE": "URI"})
+    component.add("categories", [kind_label(event.kind)])
+    component.add("status", status or STATUS_BY_EVENT_STATUS.get(event.status, "CONFIRMED"))
+    component.add("transp", "OPAQUE")
+    if event.created_at is not None:
+        component.add("created", event.created_at.astimezone(UTC))
+    if event.updated_at is not None:
+        component.add("last-modified", event.updated_at.astimezone(UTC))
+    return component
+
+
+def _alarm(before: timedelta, summary: str) -> icalendar.Alarm:
+    alarm = icalendar.Alarm()
+    alarm.add("action", "DISPLAY")
+    alarm.add("description", summary or "Reminder")
+    alarm.add("trigger", -before)
+    return alarm
+
+
+def build_remembrance_component(series: Series, *, settings: CalendarSettings) -> icalendar.Event | None:
+    """The commemorated date of ``series`` as a yearly all-day event, or ``None`` without a date."""
+    if series.commemorated_on is None:
+        return None
+    language = settings.language
+    day = series.commemorated_on
+    component = icalendar.Event()
+    component.add("uid", series.uid)
+    # No updated_at on a series: a fixed stamp keeps feeds byte-identical (clients compare UID+SEQUENCE).
+    component.add("dtstamp", datetime.combine(day, time(0), tzinfo=UTC))
+    component.add("sequence", 0)
+    component.add("dtstart", day)
+    component.add("dtend", day + timedelta(days=1))
+    component.add("rrule", {"FREQ": "YEARLY"})
+    title = clean_line(_text(series, "title", language))
+    component.add("summary", _("Day of remembrance: %(title)s", title=title))
+    description = clean_text(_text(series, "description", language)).strip()
+    component.add("description", "\n\n".join(p for p in (description, settings.series_url(series)) if p))
+    component.add("url", settings.series_url(series), parameters={"VALUE": "URI"})
+    component.add("categories", [kind_label(EventKind.COMMEMORATION)])
+    component.add("transp", "TRANSPARENT")
+    component.add("status", "CONFIRMED")
+    return component
+
+
+# ------------------------------------------------------------------------------------------- calendars
+
+
+def _new_calendar(settings: CalendarSettings, method: str | None) -> icalendar.Calendar:
+    calendar = icalendar.Calendar()
+    calendar.add("prodid", settings.prodid)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    if method:
+        calendar.add("method", method)
+    return calendar
+
+
+@lru_cache(maxsize=64)
+def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
+    # Generating a VTIMEZONE walks the zone's transitions; cache the result per zone and range of years.
+    timezone = icalendar.Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    return timezone.to_ical()
+
+
+def _add_timezones(calendar: icalendar.Calendar, events: Iterable[Event]) -> None:
+    """One VTIMEZONE per TZID used, covering the years of the events, placed before the VEVENTs."""
+    years: dict[str, tuple[int, int]] = {}
+    for event in events:
+        start_year = event.starts_at.year - 1
+        end_year = event.ends_at.year + 2
+        low, high = years.get(event.timezone, (start_year, end_year))
+        years[event.timezone] = (min(low, start_year), max(high, end_year))
+    missing = calendar.get_missing_tzids()
+    timezones = []
+    for tzid in sorted(missing):
+        first, last = years.get(tzid, (2000, 2040))
+        timezones.append(icalendar.Timezone.from_ical(_vtimezone_ical(tzid, first, last)))
+    calendar.subcomponents[0:0] = timezones
+
+
+def _finish(calendar: icalendar.Calendar, events: Iterable[Event]) -> bytes:
+    _add_timezones(calendar, events)
+    return calendar.to_ical()
+
+
+def _labels_in(settings: CalendarSettings) -> Any:
+    """Labels ("Agenda:" …) in the calendar's language, without asking the request for a locale."""
+    return force_locale(settings.language or settings.content_language)
+
+
+def build_invitation_ics(
+    event: Event,
+    invitation: Invitation,
+    *,
+    method: str = "REQUEST",
+    settings: CalendarSettings | None = None,
+    now: datetime | None = None,
+) -> bytes:
+    """An iTIP message (RFC 5546) for one invited unit: METHOD:REQUEST (invitation or update) or CANCEL.
+
+    Carries ORGANIZER, one ATTENDEE per contact address of the unit (PARTSTAT from its answer), the
+    event's UID and current SEQUENCE; a REQUEST has reminders (``settings.alarms``), a CANCEL has
+    STATUS:CANCELLED.
+    """
+    method = method.upper()
+    if method not in ITIP_METHODS:
+        raise ValueError(f"unsupported iTIP method {method!r}")
+    settings = settings or settings_from_app()
+    with _labels_in(settings):
+        return _invitation_ics(event, invitation, method=method, settings=settings, now=now)
+
+
+def _invitation_ics(
+    event: Event, invitation: Invitation, *, method: str, settings: CalendarSettings, now: datetime | None
+) -> bytes:
+    stamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    calendar = _new_calendar(settings, method)
+    status = "CANCELLED" if method == "CANCEL" or event.status == EventStatus.CANCELLED else None
+    component = build_event_component(event, settings=settings, dtstamp=stamp, status=status)
+    component.add("organizer", _organizer(settings))
+    for attendee in invitation_attendees(invitation, method=method):
+        component.add("attendee", attendee)
+    if method == "REQUEST" and status is None:
+        summary = clean_line(_text(event, "title", settings.language))
+        for before in settings.alarms:
+            component.add_component(_alarm(before, summary))
+    calendar.add_component(component)
+    return _finish(calendar, [event])
+
+
+def build_event_ics(event: Event, *, settings: CalendarSettings | None = None) -> bytes:
+    """A download of one event: METHOD:PUBLISH, ORGANIZER, no ATTENDEE, stable bytes."""
+    settings = settings or settings_from_app()
+    with _labels_in(settings):
+        calendar = _new_calendar(settings, "PUBLISH")
+        component = build_event_component(event, settings=settings)
+        component.add("organizer", _organizer(settings))
+        calendar.add_component(component)
+        return _finish(calendar, [event])
+
+
+def build_feed_ics(
+    events: Sequence[Event],
+    *,
+    name: str,
+    uid: str,
+    settings: CalendarSettings | None = None,
+    series: Sequence[Series] = (),
+    description: str | None = None,
+) -> bytes:
+    """A subscription feed: no METHOD, X-WR-CALNAME, REFRESH-INTERVAL and X-PUBLISHED-TTL, no ATTENDEE.
+
+    ``uid`` is the calendar's own stable UID (RFC 7986). Events are written in a fixed order (start,
+    then id) and stamped with their ``updated_at``, so unchanged data gives identical bytes. The
+    remembrance day of each series in ``series`` with a commemorated date is added as a yearly event.
+    """
+    settings = settings or settings_from_app()
+    with _labels_in(settings):
+        return _feed_ics(events, name=name, uid=uid, settings=settings, series=series, description=description)
+
+
+def _feed_ics(
+    events: Sequence[Event],
+    *,
+    name: str,
+    uid: str,
+    settings: CalendarSettings,
+    series: Sequence[Series],
+    description: str | None,
+) -> bytes:
+    calendar = _new_calendar(settings, None)
+    calendar.add("uid", uid)
+    calendar.add("name", clean_line(name))
+    calendar.add("x-wr-calname", clean_line(name))
+    if description:
+        calendar.add("description", clean_text(description))
+        calendar.add("x-wr-caldesc", clean_text(description))
+    calendar.add("refresh-interval", settings.refresh_interval, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", icalendar.vDuration(settings.refresh_interval))
+    ordered = sorted(events, key=lambda e: (e.starts_at, e.id or 0))
+    organizer = _organizer(settings)
+    for event in ordered:
+        component = build_event_component(event, settings=settings)
+        component.add("organizer", organizer)
+        calendar.add_component(component)
+    for one in series:
+        remembrance = build_remembrance_component(one, settings=settings)
+        if remembrance is not None:
+            calendar.add_component(remembrance)
+    return _finish(calendar, ordered)
+
+
+def build_series_ics(series: Series, events: Sequence[Event], *, settings: CalendarSettings | None = None,
+                     remembrance: bool = True) -> bytes:
+    """A download of a series: its events, and its remembrance day as a yearly all-day event."""
+    settings = settings or settings_from_app()
+    return build_feed_ics(
+        events,
+        name=_text(series, "title", settings.language),
+        uid=f"series-{series.uid}",
+        settings=settings,
+        series=[series] if remembrance else (),
+        description=_text(series, "description", settings.language) or None,
+    )

@@ -1,0 +1,125 @@
+"""Calendar updates and cancellations by email, in reaction to the domain signals.
+
+When the events services raise ``event.sequence`` and send :data:`~tracker.signals.event_rescheduled`
+or :data:`~tracker.signals.event_cancelled`, every invited unit gets an iTIP message with the same UID
+and the new SEQUENCE (METHOD:REQUEST for an update, METHOD:CANCEL with STATUS:CANCELLED for a
+cancellation), queued in the outbox in the same transaction. Nothing here commits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from flask import Flask, current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..mail.compose import compose_email, mailbox
+from ..mail.outbox import queue_email
+from ..models import Event, EventStatus, Invitation, OutboxMessage
+from ..signals import event_cancelled, event_rescheduled
+from .ics import build_invitation_ics, settings_from_config
+
+#: Field names a ``fields`` set may hold, as the email names them.
+FIELD_LABELS = {
+    "starts_at": "time",
+    "ends_at": "time",
+    "daily_opens": "time",
+    "daily_closes": "time",
+    "all_day": "time",
+    "timezone": "time",
+    "venue": "place",
+    "venue_id": "place",
+    "title": "title",
+    "description": "description",
+    "status": "status",
+}
+
+
+def _invitations(event: Event) -> Sequence[Invitation]:
+    """The event's invitations with their units, in one query."""
+    return db.session.execute(
+        db.select(Invitation)
+        .where(Invitation.event_id == event.id)
+        .options(selectinload(Invitation.unit))
+        .order_by(Invitation.id)
+    ).scalars().all()
+
+
+def _changed_labels(fields: Iterable[str]) -> list[str]:
+    names = {"time": _("time"), "place": _("place"), "title": _("title"), "description": _("description"),
+             "status": _("status")}
+    seen = []
+    for field in fields:
+        key = FIELD_LABELS.get(field)
+        if key and names[key] not in seen:
+            seen.append(names[key])
+    return seen
+
+
+def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] = ()) -> list[OutboxMessage]:
+    """Queue METHOD ``method`` (REQUEST = update, CANCEL = cancellation) to every invited unit's contacts.
+
+    Units without a contact address are skipped. Returns the outbox rows (one per unit).
+    """
+    app = current_app
+    settings = settings_from_config(app.config)
+    language = app.config.get("BABEL_DEFAULT_LOCALE") or settings.content_language
+    kind = "cancellation" if method == "CANCEL" else "update"
+    template = f"calendar/emails/{kind}"
+    event_url = settings.event_url(event)
+    queued = []
+    # The services changed foreign keys (venue_id …) and flushed; reload the relationships from them.
+    db.session.expire(event, ["venue", "presiding", "series", "agenda"])
+    with force_locale(language):
+        changed = _changed_labels(fields)
+        for invitation in _invitations(event):
+            recipients = [a.strip() for a in (invitation.unit.contact_emails or []) if a.strip()]
+            if not recipients:
+                continue
+            ics = build_invitation_ics(event, invitation, method=method, settings=settings)
+            context: dict[str, Any] = {
+                "event": event, "unit": invitation.unit, "changed": changed, "event_url": event_url,
+                "organizer_name": settings.organizer_name, "organizer_email": settings.organizer_email,
+            }
+            if kind == "cancellation":
+                subject = _("Cancelled: %(title)s", title=event.title)
+            else:
+                subject = _("Updated: %(title)s", title=event.title)
+            message = compose_email(
+                # The same sender and Reply-To as the invitation, so threads and replies stay together.
+                sender=mailbox(settings.organizer_name, app.config["MAIL_FROM"])
+                if settings.organizer_name else app.config["MAIL_FROM"],
+                to=recipients,
+                subject=" ".join(subject.split()),
+                text=render_template(f"{template}.txt", **context),
+                html=render_template(f"{template}.html", **context),
+                calendar=ics,
+                calendar_method=method,
+                reply_to=settings.organizer_email,
+            )
+            queued.append(queue_email(message, kind=kind, event=event, invitation=invitation))
+    return queued
+
+
+def on_event_rescheduled(sender: Event, fields: Iterable[str] = (), **_extra: Any) -> None:
+    """Send every invited unit an update (METHOD:REQUEST, same UID, the new SEQUENCE)."""
+    # Drafts were never sent to anyone; a cancelled event gets its CANCEL from ``event_cancelled``.
+    if sender.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
+        return
+    queue_calendar_messages(sender, method="REQUEST", fields=fields)
+
+
+def on_event_cancelled(sender: Event, **_extra: Any) -> None:
+    """Send every invited unit a cancellation (METHOD:CANCEL, STATUS:CANCELLED, the new SEQUENCE)."""
+    queue_calendar_messages(sender, method="CANCEL")
+
+
+def connect_receivers(app: Flask) -> None:
+    """Connect the receivers once per process; signals are global, so a second app must not add duplicates."""
+    del app  # the receivers read ``current_app``; the argument keeps the setup call uniform
+    event_rescheduled.connect(on_event_rescheduled)
+    event_cancelled.connect(on_event_cancelled)

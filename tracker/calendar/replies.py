@@ -1,0 +1,168 @@
+"""Reading the METHOD:REPLY a unit's calendar sent back (pure: bytes in, a :class:`CalendarReply` out).
+
+Accepts the bare ``.ics`` text or a whole email (``.eml``): the ``text/calendar`` part is taken out,
+whatever its transfer encoding. Shapes seen in the wild and handled here: Exchange replies without
+ORGANIZER, ``MAILTO:`` in upper case, Windows zone names without a VTIMEZONE, LF instead of CRLF,
+folded ATTENDEE lines, and Exchange's ``X-MICROSOFT-CDO-APPT-SEQUENCE`` when SEQUENCE is missing.
+"""
+
+from __future__ import annotations
+
+import email
+import email.policy
+from dataclasses import dataclass
+from email.message import EmailMessage
+from typing import Any
+from urllib.parse import unquote
+
+import icalendar
+from flask_babel import lazy_gettext as _l
+
+#: Reply PARTSTAT → invitation status.
+STATUS_BY_PARTSTAT = {
+    "ACCEPTED": "accepted",
+    "TENTATIVE": "tentative",
+    "DECLINED": "declined",
+}
+
+#: Largest reply we read; real replies are a few kilobytes, whole emails rarely more than a megabyte.
+MAX_REPLY_BYTES = 2 * 1024 * 1024
+
+
+class ReplyError(ValueError):
+    """A reply that changes nothing, with the reason to show the organiser."""
+
+    def __init__(self, reason: Any) -> None:
+        super().__init__(str(reason))
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class AttendeeAnswer:
+    """One ATTENDEE line of a reply."""
+
+    email: str
+    partstat: str
+
+
+@dataclass(frozen=True)
+class CalendarReply:
+    """What a reply says: which event (UID), which version (SEQUENCE), and who answered what."""
+
+    uid: str
+    sequence: int
+    answers: tuple[AttendeeAnswer, ...]
+    comment: str = ""
+
+
+def address_of(value: Any) -> str:
+    """``MAILTO:Unit@Example.org`` → ``unit@example.org`` (scheme stripped, percent-decoded, lower-cased)."""
+    text = str(value or "").strip()
+    if text.lower().startswith("mailto:"):
+        text = text[len("mailto:"):]
+    return unquote(text).strip().lower()
+
+
+def _calendar_part(message: EmailMessage) -> bytes | None:
+    """The decoded ``text/calendar`` (or attached ``.ics``) part of an email, preferring method=REPLY."""
+    candidates: list[tuple[int, bytes]] = []
+    for part in message.walk():
+        if part.is_multipart():
+            continue
+        content_type = part.get_content_type()
+        filename = (part.get_filename() or "").lower()
+        if content_type not in ("text/calendar", "application/ics") and not filename.endswith(".ics"):
+            continue
+        payload = part.get_payload(decode=True)
+        if not isinstance(payload, bytes):
+            continue
+        method = str(part.get_param("method") or "").upper()
+        candidates.append((0 if method == "REPLY" else 1, payload))
+    if not candidates:
+        return None
+    return sorted(candidates, key=lambda c: c[0])[0][1]
+
+
+def extract_calendar_text(raw: bytes | str) -> bytes:
+    """The iCalendar bytes inside ``raw``: the text itself, or the calendar part of a whole email."""
+    data = raw.encode("utf-8") if isinstance(raw, str) else bytes(raw)
+    if len(data) > MAX_REPLY_BYTES:
+        raise ReplyError(_l("The file is too large to be a calendar reply."))
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped[:15].upper().startswith(b"BEGIN:VCALENDAR"):
+        return stripped
+    if b":" in stripped.split(b"\n", 1)[0]:
+        message = email.message_from_bytes(stripped, policy=email.policy.default)
+        if message.is_multipart() or message.get_content_type() in ("text/calendar", "application/ics"):
+            part = _calendar_part(message)  # type: ignore[arg-type]
+            if part is not None:
+                return part.lstrip(b"\xef\xbb\xbf \t\r\n")
+            raise ReplyError(_l("The email has no calendar part (text/calendar)."))
+    start = stripped.upper().find(b"BEGIN:VCALENDAR")
+    if start >= 0:
+        return stripped[start:]
+    raise ReplyError(_l("This is not an iCalendar file: no BEGIN:VCALENDAR."))
+
+
+def _sequence(component: icalendar.Component) -> int:
+    for name in ("SEQUENCE", "X-MICROSOFT-CDO-APPT-SEQUENCE"):
+        value = component.get(name)
+        if value is None:
+            continue
+        try:
+            return int(str(value.to_ical().decode() if hasattr(value, "to_ical") else value).strip())
+        except ValueError as error:
+            raise ReplyError(_l("The reply's SEQUENCE is not a number.")) from error
+    # RFC 5545 §3.8.7.4: a missing SEQUENCE means 0.
+    return 0
+
+
+def parse_reply(raw: bytes | str) -> CalendarReply:
+    """Read a METHOD:REPLY; raise :class:`ReplyError` with the reason when it is not a usable reply."""
+    data = extract_calendar_text(raw)
+    try:
+        calendars = icalendar.Calendar.from_ical(data, multiple=True)
+    except Exception as error:  # icalendar raises ValueError, KeyError, IndexError … on broken input
+        raise ReplyError(_l("The file is broken and cannot be read as iCalendar.")) from error
+    if not calendars or not data.rstrip().upper().endswith(b"END:VCALENDAR"):
+        # icalendar skips unbalanced components silently; a truncated file has no END:VCALENDAR.
+        raise ReplyError(_l("The file is broken and cannot be read as iCalendar."))
+    if len(calendars) != 1:
+        raise ReplyError(_l("Expected exactly one calendar in the file, found %(count)s.", count=len(calendars)))
+    calendar = calendars[0]
+    method = str(calendar.get("METHOD") or "").strip().upper()
+    if method != "REPLY":
+        raise ReplyError(_l("This is not a reply: METHOD is %(method)s, expected REPLY.", method=method or "—"))
+    events = [c for c in calendar.walk("VEVENT")]
+    if not events:
+        raise ReplyError(_l("The reply holds no event (VEVENT)."))
+    # A whole-event answer; answers for a single occurrence (RECURRENCE-ID) are not tracked separately.
+    masters = [c for c in events if c.get("RECURRENCE-ID") is None]
+    if not masters:
+        raise ReplyError(_l("The reply answers a single day of a recurring event; only whole-event answers count."))
+    component = masters[0]
+    uid = str(component.get("UID") or "").strip()
+    if not uid:
+        raise ReplyError(_l("The reply has no UID."))
+    attendees = component.get("ATTENDEE")
+    if attendees is None:
+        raise ReplyError(_l("The reply names no ATTENDEE."))
+    if not isinstance(attendees, list):
+        attendees = [attendees]
+    answers = []
+    for attendee in attendees:
+        address = address_of(attendee)
+        partstat = str(getattr(attendee, "params", {}).get("PARTSTAT", "NEEDS-ACTION")).upper()
+        if address:
+            answers.append(AttendeeAnswer(email=address, partstat=partstat))
+    if not answers:
+        raise ReplyError(_l("The reply names no ATTENDEE."))
+    comment = component.get("COMMENT")
+    if isinstance(comment, list):
+        comment = comment[0] if comment else ""
+    return CalendarReply(
+        uid=uid,
+        sequence=_sequence(component),
+        answers=tuple(answers),
+        comment=str(comment or "").strip(),
+    )
