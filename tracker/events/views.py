@@ -2,37 +2,382 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from babel import Locale
+from babel.dates import format_date
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask.blueprints import BlueprintSetupState
+from flask_babel import gettext as _
+from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..auth.access import signed_in
+from ..auth.access import ORGANISERS, roles_required, signed_in
+from ..directory.services import create_person
+from ..extensions import db
+from ..i18n import current_language
+from ..models import AgendaItem, Event, EventStatus, Role, Series
+from . import services
+from .display import template_helpers
+from .forms import (
+    AgendaItemForm,
+    CancelForm,
+    DuplicateForm,
+    EventFilterForm,
+    EventForm,
+    MoveForm,
+    SeriesForm,
+    parse_month,
+)
 
 bp = Blueprint("events", __name__)
+
+#: Answer code of a form shown again because of overlap warnings (nothing saved yet).
+WARNING_STATUS = 409
+
+
+@bp.record_once
+def _register_template_helpers(state: BlueprintSetupState) -> None:
+    """Kind and status labels, when-texts and anniversaries for every template (other areas' partials too)."""
+    state.app.jinja_env.globals.update(template_helpers())
+
+
+def _form_status(form: Any) -> int:
+    """422 for a form shown again with errors, else 200."""
+    return 422 if form.errors else 200
+
+
+def _visible_event(event_id: int) -> Event:
+    """The event loaded for its page, or 404 when missing or not for this user (drafts for non-organisers)."""
+    event = services.event_for_page(event_id)
+    if event is None or not services.may_see(current_user, event):
+        abort(404)
+    return event
+
+
+def _agenda_item(event: Event, item_id: int) -> AgendaItem:
+    """An item of ``event``'s agenda, or 404 (also for an item of another event)."""
+    item = db.session.get(AgendaItem, item_id)
+    if item is None or item.event_id != event.id:
+        abort(404)
+    return item
+
+
+def _today() -> date:
+    """Today in the agency's time zone."""
+    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+
+
+# --- Start page -------------------------------------------------------------------------------------
 
 
 @bp.route("/")
 @signed_in
 def home() -> Response:
-    """Start page: the list of events (representatives later get their unit's invitations)."""
+    """Start page: representatives go to their unit's invitations, everyone else to the events list."""
+    if current_user.role == Role.REPRESENTATIVE and "attendance.unit_home" in current_app.view_functions:
+        return redirect(url_for("attendance.unit_home"))
     return redirect(url_for("events.list_events"))
+
+
+# --- Lists ------------------------------------------------------------------------------------------
 
 
 @bp.route("/events")
 @signed_in
-def list_events() -> str:
-    """Upcoming and past events (placeholder until the events pages land)."""
-    return render_template("events/list.html")
+def list_events() -> tuple[str, int]:
+    """Upcoming or past events, filtered by series, kind, status and date range, a page at a time."""
+    language = current_language()
+    statuses = [s.value for s in EventStatus if current_user.is_organiser or s in services.PUBLISHED_STATUSES]
+    form = EventFilterForm(formdata=request.args, series=services.all_series(), statuses=statuses,
+                           language=language)
+    valid = form.validate()
+    pagination = services.events_page(
+        current_user,
+        form.filters(),
+        page=request.args.get("page", 1, type=int),
+        per_page=current_app.config["PAGE_SIZE"],
+        zone=current_app.config["TIMEZONE"],
+    )
+    filtered = any(request.args.get(name) for name in ("series", "kind", "status", "date_from", "date_to"))
+    return render_template("events/event_list.html", form=form, pagination=pagination,
+                           filtered=filtered), 200 if valid else 422
 
 
 @bp.route("/calendar")
 @signed_in
 def month() -> str:
-    """Month calendar (placeholder)."""
-    return render_template("events/list.html")
+    """A month of events (``?month=2012-02``) with links to the months before and after."""
+    first = parse_month(request.args.get("month"), _today())
+    if first is None:
+        abort(400, description=_("Give the month as YYYY-MM, for example 2012-02."))
+    language = current_language()
+    weeks = services.month_weeks(first.year, first.month, current_user, current_app.config["TIMEZONE"])
+    previous = (first - timedelta(days=1)).replace(day=1)
+    following = (first + timedelta(days=31)).replace(day=1)
+    day_names = Locale.parse(language).days["stand-alone"]["abbreviated"]
+    return render_template(
+        "events/month.html",
+        weeks=weeks,
+        first=first,
+        title=format_date(first, "LLLL y", locale=language),
+        previous=previous,
+        following=following,
+        weekdays=[day_names[i] for i in range(7)],
+        today=_today(),
+        has_events=any(cell.events for week in weeks for cell in week if cell.in_month),
+    )
+
+
+# --- Series -----------------------------------------------------------------------------------------
 
 
 @bp.route("/series")
 @signed_in
 def list_series() -> str:
-    """Series (placeholder)."""
-    return render_template("events/list.html")
+    """Every series with its commemorated date and how many events it has."""
+    pagination, counts = services.series_page(
+        request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], current_user
+    )
+    return render_template("events/series_list.html", pagination=pagination, counts=counts)
+
+
+@bp.route("/series/new", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def create_series() -> tuple[str, int] | Response:
+    """Add a series."""
+    form = SeriesForm()
+    if form.validate_on_submit():
+        series = services.create_series(form.details())
+        db.session.commit()
+        flash(_("Series created. Add its events next."), "success")
+        return redirect(url_for("events.series_detail", series_id=series.id))
+    return render_template("events/series_form.html", form=form, series=None), _form_status(form)
+
+
+@bp.route("/series/<int:series_id>")
+@signed_in
+def series_detail(series_id: int) -> str:
+    """A series with its events in order, each with the anniversary it marks."""
+    series = db.get_or_404(Series, series_id)
+    events = services.series_events(series, current_user)
+    return render_template("events/series_detail.html", series=series, events=events)
+
+
+@bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def edit_series(series_id: int) -> tuple[str, int] | Response:
+    """Change a series."""
+    series = db.get_or_404(Series, series_id)
+    form = SeriesForm(data=SeriesForm.initial(series))
+    if form.validate_on_submit():
+        services.update_series(series, form.details())
+        db.session.commit()
+        flash(_("Series saved."), "success")
+        return redirect(url_for("events.series_detail", series_id=series.id))
+    return render_template("events/series_form.html", form=form, series=series), _form_status(form)
+
+
+# --- Events -----------------------------------------------------------------------------------------
+
+
+def _event_form(event: Event | None = None, **kwargs: Any) -> EventForm:
+    """The event form with its choices loaded; filled from ``event`` when editing."""
+    if event is not None:
+        kwargs.setdefault("data", EventForm.initial(event))
+    return EventForm(
+        series=services.all_series(),
+        venues=services.all_venues(),
+        people=services.all_people(),
+        language=current_language(),
+        default_timezone=event.timezone if event else current_app.config["TIMEZONE"],
+        **kwargs,
+    )
+
+
+def _render_event_form(form: EventForm, event: Event | None, clashes: list[services.Clash] | None = None,
+                       ) -> tuple[str, int]:
+    status = WARNING_STATUS if clashes else _form_status(form)
+    return render_template("events/event_form.html", form=form, event=event, clashes=clashes or []), status
+
+
+@bp.route("/events/new", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def create_event() -> tuple[str, int] | Response:
+    """Add an event; overlaps in the venue or of the presiding official are shown before saving."""
+    series_id = request.args.get("series_id", 0, type=int)
+    form = _event_form(data={"series_id": series_id})
+    if form.validate_on_submit():
+        details = form.details()
+        clashes = services.find_clashes(details, venue_id=details.venue_id, people_ids={details.presiding_id})
+        if clashes and not form.confirm_overlaps.data:
+            return _render_event_form(form, None, clashes)
+        event = services.create_event(details, current_user)
+        db.session.commit()
+        flash(_("Event created. Add its agenda next."), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return _render_event_form(form, None)
+
+
+@bp.route("/events/<int:event_id>")
+@signed_in
+def detail(event_id: int) -> str:
+    """The event as a programme: when and where, presiding official, agenda with times and speakers."""
+    event = _visible_event(event_id)
+    return render_template("events/detail.html", event=event, schedule=services.run_of_show(event))
+
+
+@bp.route("/events/<int:event_id>/run-of-show")
+@signed_in
+def run_of_show(event_id: int) -> str:
+    """A printable run-of-show for the staff at the ceremony."""
+    event = _visible_event(event_id)
+    return render_template("events/run_of_show.html", event=event, schedule=services.run_of_show(event))
+
+
+@bp.route("/events/<int:event_id>/edit", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def edit_event(event_id: int) -> tuple[str, int] | Response:
+    """Change an event; calendar-visible changes raise its SEQUENCE and notify the invited units."""
+    event = services.event_for_page(event_id) or abort(404)
+    form = _event_form(event)
+    if form.validate_on_submit():
+        details = form.details()
+        clashes = services.find_clashes(
+            details,
+            venue_id=details.venue_id,
+            people_ids=services.event_people_ids(event, details.presiding_id),
+            exclude_event_id=event.id,
+        )
+        if clashes and not form.confirm_overlaps.data:
+            return _render_event_form(form, event, clashes)
+        changed = services.update_event(event, details)
+        db.session.commit()
+        if changed & services.CALENDAR_FIELDS:
+            flash(_("Event saved. Invited units will be sent the change."), "success")
+        else:
+            flash(_("Event saved."), "success")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return _render_event_form(form, event)
+
+
+@bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def cancel_event(event_id: int) -> tuple[str, int] | Response:
+    """Ask for confirmation, then cancel the event; invited units are sent a cancellation."""
+    event = db.get_or_404(Event, event_id)
+    form = CancelForm()
+    if form.validate_on_submit():
+        if services.cancel_event(event):
+            db.session.commit()
+            flash(_("The event is cancelled. Invited units will be told."), "success")
+        else:
+            flash(_("The event was already cancelled."), "info")
+        return redirect(url_for("events.detail", event_id=event.id))
+    return render_template("events/cancel.html", event=event, form=form), _form_status(form)
+
+
+@bp.route("/events/<int:event_id>/duplicate", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def duplicate_event(event_id: int) -> tuple[str, int] | Response:
+    """Copy an event with its agenda to a new date, as a draft (next year's anniversary)."""
+    event = services.event_for_page(event_id) or abort(404)
+    start = event.local_start.date()
+    try:
+        next_year = start.replace(year=start.year + 1)
+    except ValueError:  # 29 February
+        next_year = start.replace(year=start.year + 1, day=28)
+    form = DuplicateForm(data={"starts_on": next_year})
+    if form.validate_on_submit():
+        copy_ = services.duplicate_event(event, form.starts_on.data, current_user)
+        db.session.commit()
+        flash(_("Copied as a draft with its agenda. Check the title and details, then schedule it."), "success")
+        return redirect(url_for("events.edit_event", event_id=copy_.id))
+    return render_template("events/duplicate.html", event=event, form=form), _form_status(form)
+
+
+# --- Agenda -----------------------------------------------------------------------------------------
+
+
+def _agenda_form(**kwargs: Any) -> AgendaItemForm:
+    return AgendaItemForm(people=services.all_people(), language=current_language(), **kwargs)
+
+
+def _speaker_clashes(event: Event, form: AgendaItemForm) -> list[services.Clash]:
+    """Other events the chosen speaker is in at the same time (a new person cannot be elsewhere)."""
+    if form.confirm_overlaps.data or not form.speaker_id.data or event.status == EventStatus.CANCELLED:
+        return []
+    return services.find_clashes(event, venue_id=None, people_ids={form.speaker_id.data},
+                                 exclude_event_id=event.id)
+
+
+def _save_speaker(form: AgendaItemForm) -> int | None:
+    """The id of a person added on the spot, if the form adds one."""
+    new = form.new_person()
+    return create_person(new).id if new else None
+
+
+@bp.route("/events/<int:event_id>/agenda", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def agenda(event_id: int) -> tuple[str, int] | Response:
+    """The agenda editor: items in order with their times; a form adds an item at the end."""
+    event = services.event_for_page(event_id) or abort(404)
+    form = _agenda_form()
+    clashes: list[services.Clash] = []
+    if form.validate_on_submit():
+        clashes = _speaker_clashes(event, form)
+        if not clashes:
+            item = services.add_agenda_item(event, form.details(_save_speaker(form)))
+            db.session.commit()
+            flash(_("Item added to the agenda."), "success")
+            return redirect(url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))
+    status = WARNING_STATUS if clashes else _form_status(form)
+    return render_template("events/agenda.html", event=event, form=form, clashes=clashes,
+                           schedule=services.run_of_show(event)), status
+
+
+@bp.route("/events/<int:event_id>/agenda/<int:item_id>/edit", methods=["GET", "POST"])
+@roles_required(*ORGANISERS)
+def edit_agenda_item(event_id: int, item_id: int) -> tuple[str, int] | Response:
+    """Change one agenda item."""
+    event = services.event_for_page(event_id) or abort(404)
+    item = _agenda_item(event, item_id)
+    form = _agenda_form(data=AgendaItemForm.initial(item))
+    clashes: list[services.Clash] = []
+    if form.validate_on_submit():
+        clashes = _speaker_clashes(event, form) if form.speaker_id.data != (item.speaker_id or 0) else []
+        if not clashes:
+            services.update_agenda_item(item, form.details(_save_speaker(form)))
+            db.session.commit()
+            flash(_("Agenda item saved."), "success")
+            return redirect(url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))
+    status = WARNING_STATUS if clashes else _form_status(form)
+    return render_template("events/agenda_item_form.html", event=event, item=item, form=form,
+                           clashes=clashes), status
+
+
+@bp.route("/events/<int:event_id>/agenda/<int:item_id>/delete", methods=["POST"])
+@roles_required(*ORGANISERS)
+def delete_agenda_item(event_id: int, item_id: int) -> Response:
+    """Remove an item; the ones after it move up."""
+    event = services.event_for_page(event_id) or abort(404)
+    services.remove_agenda_item(_agenda_item(event, item_id))
+    db.session.commit()
+    flash(_("Item removed from the agenda."), "success")
+    return redirect(url_for("events.agenda", event_id=event.id))
+
+
+@bp.route("/events/<int:event_id>/agenda/<int:item_id>/move", methods=["POST"])
+@roles_required(*ORGANISERS)
+def move_agenda_item(event_id: int, item_id: int) -> Response:
+    """Move an item one place up or down (``direction=up|down``)."""
+    event = services.event_for_page(event_id) or abort(404)
+    item = _agenda_item(event, item_id)
+    form = MoveForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if services.move_agenda_item(item, -1 if form.direction.data == "up" else 1):
+        db.session.commit()
+    return redirect(url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))

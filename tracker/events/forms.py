@@ -1,0 +1,449 @@
+"""Forms of the events area: series, events, agenda items, duplication, cancellation and list filters."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date, datetime, time, timedelta
+from functools import cache
+from typing import Any
+from zoneinfo import available_timezones
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from ..directory.services import PersonFields
+from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, Venue
+from .display import AGENDA_KIND_LABELS, KIND_LABELS, STATUS_LABELS, language_name
+from .services import AgendaItemDetails, EventDetails, EventFilters, SeriesDetails, local_instant
+
+#: Site languages that translations are offered in (English is the plain field).
+TRANSLATED = ("az", "ru")
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Select options from ``(value, label)`` pairs (WTForms 3.3 wants :class:`SelectChoice`)."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
+
+
+@cache
+def timezone_choices() -> list[SelectChoice]:
+    """Every IANA zone name, sorted; computed once per process."""
+    regions = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/",
+               "Pacific/")
+    return options((name, name) for name in sorted(available_timezones()) if name.startswith(regions) or name == "UTC")
+
+
+class RangeIfGiven(NumberRange):
+    """:class:`NumberRange` that stays quiet when the value could not be read (that error is enough)."""
+
+    def __call__(self, form: Any, field: Any) -> None:
+        if field.data is not None:
+            super().__call__(form, field)
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A set of checkboxes for a multiple choice."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _id_or_none(value: Any) -> int | None:
+    """Select fields use 0 for "none"."""
+    return int(value) if value else None
+
+
+def _translations(form: FlaskForm, *fields: str) -> dict[str, dict[str, str]]:
+    """``{"title": {"az": form.title_az.data, ...}}`` for the given fields (empty values remove)."""
+    return {
+        name: {lang: (form[f"{name}_{lang}"].data or "").strip() for lang in TRANSLATED} for name in fields
+    }
+
+
+def _translation_data(obj: Any, *fields: str) -> dict[str, str]:
+    """Initial values of the ``<field>_<lang>`` inputs from ``obj.translations``."""
+    translations = obj.translations or {}
+    return {
+        f"{name}_{lang}": translations.get(name, {}).get(lang, "") for name in fields for lang in TRANSLATED
+    }
+
+
+# --- Series -----------------------------------------------------------------------------------------
+
+
+class SeriesForm(FlaskForm):
+    """Create or edit a series."""
+
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title_az = StringField(_l("Title in Azerbaijani"), validators=[Length(max=300)])
+    title_ru = StringField(_l("Title in Russian"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
+    description_az = TextAreaField(_l("Description in Azerbaijani"), validators=[Length(max=20_000)])
+    description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=20_000)])
+    commemorated_on = DateField(_l("Commemorated date"), validators=[Optional()])
+
+    @staticmethod
+    def initial(series: Series) -> dict[str, Any]:
+        """Form values showing ``series``."""
+        return {
+            "title": series.title,
+            "description": series.description,
+            "commemorated_on": series.commemorated_on,
+            **_translation_data(series, "title", "description"),
+        }
+
+    def details(self) -> SeriesDetails:
+        """The validated input as service arguments."""
+        return SeriesDetails(
+            title=self.title.data.strip(),
+            description=(self.description.data or "").strip(),
+            commemorated_on=self.commemorated_on.data,
+            translations=_translations(self, "title", "description"),
+        )
+
+
+# --- Events -----------------------------------------------------------------------------------------
+
+
+class EventForm(FlaskForm):
+    """Create or edit an event; dates and times are local to the chosen time zone."""
+
+    series_id = SelectField(_l("Series"), coerce=int, default=0)
+    kind = SelectField(_l("Kind"), default=EventKind.CEREMONY.value)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title_az = StringField(_l("Title in Azerbaijani"), validators=[Length(max=300)])
+    title_ru = StringField(_l("Title in Russian"), validators=[Length(max=300)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
+    description_az = TextAreaField(_l("Description in Azerbaijani"), validators=[Length(max=20_000)])
+    description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=20_000)])
+    venue_id = SelectField(_l("Venue"), coerce=int, default=0)
+    starts_on = DateField(_l("Start date"), validators=[InputRequired()])
+    start_time = TimeField(_l("Start time"), validators=[Optional()])
+    ends_on = DateField(_l("End date"), validators=[InputRequired()])
+    end_time = TimeField(_l("End time"), validators=[Optional()])
+    timezone = SelectField(_l("Time zone"))
+    all_day = BooleanField(_l("All day (no times)"))
+    daily_opens = TimeField(_l("Opens daily at"), validators=[Optional()])
+    daily_closes = TimeField(_l("Closes daily at"), validators=[Optional()])
+    status = SelectField(_l("Status"), default=EventStatus.DRAFT.value)
+    presiding_id = SelectField(_l("Presiding"), coerce=int, default=0)
+    languages = MultiCheckboxField(_l("Languages of materials"))
+    deadline_on = DateField(_l("Answers accepted until (date)"), validators=[Optional()])
+    deadline_time = TimeField(_l("Answers accepted until (time)"), validators=[Optional()])
+    public = BooleanField(_l("List in the public calendar feed"))
+    #: Set by the "Save anyway" button after the organiser has seen the overlap warnings.
+    confirm_overlaps = BooleanField(_l("Save anyway"))
+
+    def __init__(self, *args: Any, series: list[Series], venues: list[Venue], people: list[Person],
+                 language: str, default_timezone: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        none = [(0, "—")]
+        self.series_id.choices = options(none + [(s.id, s.text("title", language)) for s in series])
+        self.venue_id.choices = options(none + [(v.id, v.text("name", language)) for v in venues])
+        self.presiding_id.choices = options(none + [(p.id, person_choice_label(p, language)) for p in people])
+        self.kind.choices = options((k.value, KIND_LABELS[k]) for k in EventKind)
+        self.status.choices = options((s.value, STATUS_LABELS[s]) for s in EventStatus)
+        self.languages.choices = options((code, language_name(code)) for code in ("az", "ru", "en"))
+        zones = timezone_choices()
+        if default_timezone not in {choice.value for choice in zones}:
+            # An event may keep a zone outside the usual list (an alias such as "Etc/GMT-4").
+            zones = options([(default_timezone, default_timezone)]) + zones
+        self.timezone.choices = zones
+        if not self.timezone.data:
+            self.timezone.data = default_timezone
+        self._starts_at: datetime | None = None
+        self._ends_at: datetime | None = None
+        self._deadline: datetime | None = None
+
+    @staticmethod
+    def initial(event: Event) -> dict[str, Any]:
+        """Form values showing ``event`` in its own time zone."""
+        zone = event.zone
+        start, end = event.local_start, event.local_end
+        if event.all_day:
+            end = end - timedelta(days=1)  # the form shows the last day, the record keeps the exclusive end
+        deadline = event.answer_deadline.astimezone(zone) if event.answer_deadline else None
+        return {
+            "series_id": event.series_id or 0,
+            "kind": event.kind,
+            "title": event.title,
+            "description": event.description,
+            "venue_id": event.venue_id or 0,
+            "starts_on": start.date(),
+            "start_time": None if event.all_day else start.time(),
+            "ends_on": end.date(),
+            "end_time": None if event.all_day else end.time(),
+            "timezone": event.timezone,
+            "all_day": event.all_day,
+            "daily_opens": event.daily_opens,
+            "daily_closes": event.daily_closes,
+            "status": event.status,
+            "presiding_id": event.presiding_id or 0,
+            "languages": list(event.languages or []),
+            "deadline_on": deadline.date() if deadline else None,
+            "deadline_time": deadline.time() if deadline else None,
+            "public": event.public,
+            **_translation_data(event, "title", "description"),
+        }
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field checks, then the rules between fields: times, daily hours, deadline."""
+        if not super().validate(extra_validators):
+            return False
+        zone = self.timezone.data
+        opens, closes = self.daily_opens.data, self.daily_closes.data
+        multi_day = self.ends_on.data > self.starts_on.data
+        ok = True
+        if (opens is None) != (closes is None):
+            missing = self.daily_closes if closes is None else self.daily_opens
+            missing.errors.append(_l("Give both the opening and the closing time, or neither."))
+            ok = False
+        elif opens is not None and closes is not None:
+            if self.all_day.data:
+                self.all_day.errors.append(_l("An event with daily hours is not all-day; untick this box."))
+                ok = False
+            if opens >= closes:
+                self.daily_closes.errors.append(_l("Closing must be after opening on the same day."))
+                ok = False
+            if not multi_day:
+                self.daily_opens.errors.append(
+                    _l("Daily hours are for events over several days; use the start and end times instead.")
+                )
+                ok = False
+        if not ok:
+            return False
+
+        if self.all_day.data:
+            starts_at = local_instant(self.starts_on.data, time(0), zone)
+            ends_at = local_instant(self.ends_on.data + timedelta(days=1), time(0), zone)
+        else:
+            # With daily hours the first day opens and the last day closes at those hours unless told otherwise.
+            start_time = self.start_time.data or opens
+            end_time = self.end_time.data or closes
+            if start_time is None:
+                self.start_time.errors.append(_l("Give a start time, or tick “All day”."))
+                ok = False
+            if end_time is None:
+                self.end_time.errors.append(_l("Give an end time, or tick “All day”."))
+                ok = False
+            if not ok:
+                return False
+            starts_at = local_instant(self.starts_on.data, start_time, zone)
+            ends_at = local_instant(self.ends_on.data, end_time, zone)
+        if ends_at <= starts_at:
+            target = self.ends_on if self.ends_on.data < self.starts_on.data or self.all_day.data else self.end_time
+            target.errors.append(_l("The end must be after the start."))
+            return False
+
+        deadline = None
+        if self.deadline_time.data and not self.deadline_on.data:
+            self.deadline_on.errors.append(_l("Give the date as well as the time."))
+            return False
+        if self.deadline_on.data:
+            deadline = local_instant(self.deadline_on.data, self.deadline_time.data or time(23, 59), zone)
+            if deadline > ends_at:
+                self.deadline_on.errors.append(_l("Answers must close before the event ends."))
+                return False
+        self._starts_at, self._ends_at, self._deadline = starts_at, ends_at, deadline
+        return True
+
+    def details(self) -> EventDetails:
+        """The validated input as service arguments (call after :meth:`validate`)."""
+        assert self._starts_at is not None and self._ends_at is not None
+        return EventDetails(
+            title=self.title.data.strip(),
+            kind=self.kind.data,
+            starts_at=self._starts_at,
+            ends_at=self._ends_at,
+            timezone=self.timezone.data,
+            all_day=bool(self.all_day.data),
+            daily_opens=self.daily_opens.data,
+            daily_closes=self.daily_closes.data,
+            series_id=_id_or_none(self.series_id.data),
+            venue_id=_id_or_none(self.venue_id.data),
+            presiding_id=_id_or_none(self.presiding_id.data),
+            description=(self.description.data or "").strip(),
+            status=self.status.data,
+            languages=[code for code in ("az", "ru", "en") if code in (self.languages.data or [])],
+            answer_deadline=self._deadline,
+            public=bool(self.public.data),
+            translations=_translations(self, "title", "description"),
+        )
+
+
+def person_choice_label(person: Person, language: str) -> str:
+    """How a person appears in a select: name, then position."""
+    position = person.text("position", language)
+    name = person.text("full_name", language)
+    return f"{name} — {position}" if position else name
+
+
+class DuplicateForm(FlaskForm):
+    """Copy an event to a new start date."""
+
+    starts_on = DateField(_l("New start date"), validators=[InputRequired()])
+
+
+class CancelForm(FlaskForm):
+    """Confirm the cancellation of an event (CSRF only)."""
+
+
+# --- Agenda -----------------------------------------------------------------------------------------
+
+
+class AgendaItemForm(FlaskForm):
+    """One agenda item; the speaker is chosen from people or added on the spot."""
+
+    kind = SelectField(_l("Kind"), default=AgendaKind.SPEECH.value)
+    title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
+    title_az = StringField(_l("Title in Azerbaijani"), validators=[Length(max=300)])
+    title_ru = StringField(_l("Title in Russian"), validators=[Length(max=300)])
+    speaker_id = SelectField(_l("Speaker"), coerce=int, default=0)
+    new_speaker_name = StringField(_l("Full name"), validators=[Length(max=200)])
+    new_speaker_rank = StringField(_l("Rank"), validators=[Length(max=200)])
+    new_speaker_position = StringField(_l("Position"), validators=[Length(max=300)])
+    planned_start = TimeField(_l("Planned start"), validators=[Optional()])
+    duration_minutes = IntegerField(
+        _l("Duration (minutes)"), validators=[Optional(), RangeIfGiven(min=1, max=24 * 60)]
+    )
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=5_000)])
+    #: Set by the "Save anyway" button after the organiser has seen the overlap warnings.
+    confirm_overlaps = BooleanField(_l("Save anyway"))
+
+    def __init__(self, *args: Any, people: list[Person], language: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.kind.choices = options((k.value, AGENDA_KIND_LABELS[k]) for k in AgendaKind)
+        self.speaker_id.choices = options([(0, "—")] + [(p.id, person_choice_label(p, language)) for p in people])
+
+    @staticmethod
+    def initial(item: AgendaItem) -> dict[str, Any]:
+        """Form values showing ``item``."""
+        return {
+            "kind": item.kind,
+            "title": item.title,
+            "speaker_id": item.speaker_id or 0,
+            "planned_start": item.planned_start,
+            "duration_minutes": item.duration_minutes,
+            "notes": item.notes,
+            **_translation_data(item, "title"),
+        }
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field checks, then: a new speaker needs a name and excludes choosing an existing one."""
+        if not super().validate(extra_validators):
+            return False
+        name = (self.new_speaker_name.data or "").strip()
+        if name and self.speaker_id.data:
+            self.new_speaker_name.errors.append(
+                _l("Choose a speaker from the list or add a new person, not both.")
+            )
+            return False
+        if not name and ((self.new_speaker_rank.data or "").strip() or (self.new_speaker_position.data or "").strip()):
+            self.new_speaker_name.errors.append(_l("Give the new person's full name."))
+            return False
+        return True
+
+    def new_person(self) -> PersonFields | None:
+        """The person to add on the spot, if one was given."""
+        name = (self.new_speaker_name.data or "").strip()
+        if not name:
+            return None
+        return PersonFields(
+            full_name=name,
+            rank=(self.new_speaker_rank.data or "").strip(),
+            position=(self.new_speaker_position.data or "").strip(),
+        )
+
+    def details(self, speaker_id: int | None = None) -> AgendaItemDetails:
+        """The validated input as service arguments; ``speaker_id`` overrides the choice (new person)."""
+        return AgendaItemDetails(
+            kind=self.kind.data,
+            title=self.title.data.strip(),
+            speaker_id=speaker_id or _id_or_none(self.speaker_id.data),
+            planned_start=self.planned_start.data,
+            duration_minutes=self.duration_minutes.data,
+            notes=(self.notes.data or "").strip(),
+            translations=_translations(self, "title"),
+        )
+
+
+class MoveForm(FlaskForm):
+    """Move an agenda item one place up or down."""
+
+    direction = SelectField(choices=options([("up", "up"), ("down", "down")]), validators=[DataRequired()])
+
+
+# --- Filters ----------------------------------------------------------------------------------------
+
+
+class EventFilterForm(FlaskForm):
+    """Filters of the events list, read from the query string."""
+
+    class Meta:
+        csrf = False  # a GET form that changes nothing
+
+    when = SelectField(
+        _l("When"),
+        choices=options([("upcoming", _l("Upcoming")), ("past", _l("Past")), ("all", _l("All"))]),
+        default="upcoming",
+    )
+    series = SelectField(_l("Series"), coerce=int, default=0)
+    kind = SelectField(_l("Kind"), default="")
+    status = SelectField(_l("Status"), default="")
+    date_from = DateField(_l("From"), validators=[Optional()])
+    date_to = DateField(_l("To"), validators=[Optional()])
+
+    def __init__(self, *args: Any, series: list[Series], statuses: list[str], language: str,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.series.choices = options([(0, _l("Any"))] + [(s.id, s.text("title", language)) for s in series])
+        self.kind.choices = options([("", _l("Any"))] + [(k.value, KIND_LABELS[k]) for k in EventKind])
+        self.status.choices = options([("", _l("Any"))] + [(s, STATUS_LABELS[EventStatus(s)]) for s in statuses])
+
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field checks, then: the range does not run backwards."""
+        if not super().validate(extra_validators):
+            return False
+        if self.date_from.data and self.date_to.data and self.date_to.data < self.date_from.data:
+            self.date_to.errors.append(_l("The end of the range must not be before its start."))
+            return False
+        return True
+
+    def filters(self) -> EventFilters:
+        """The filters to apply; fields with errors are left out."""
+
+        def valid(field: Any) -> Any:
+            return None if field.errors else field.data
+
+        return EventFilters(
+            when=valid(self.when) or "upcoming",
+            series_id=valid(self.series) or None,
+            kind=valid(self.kind) or None,
+            status=valid(self.status) or None,
+            date_from=valid(self.date_from),
+            date_to=valid(self.date_to),
+        )
+
+
+def parse_month(value: str | None, today: date) -> date | None:
+    """``"2012-02"`` → 1 February 2012; empty → this month; malformed → None."""
+    if not value:
+        return today.replace(day=1)
+    try:
+        parsed = datetime.strptime(value, "%Y-%m").date()
+    except ValueError:
+        return None
+    return parsed if 1 <= parsed.year <= 9998 else None

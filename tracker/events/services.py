@@ -1,0 +1,605 @@
+"""The rules of series, events and agendas.
+
+Plain functions taking domain objects. They flush, never commit: the request that called them commits once.
+Changes a calendar must see raise ``Event.sequence`` and announce themselves through ``tracker.signals``;
+other areas (mail, calendar) listen and queue what they need in the same transaction.
+"""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import copy
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, Protocol
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true
+from sqlalchemy.orm import selectinload
+
+from ..extensions import db
+from ..models import AgendaItem, Event, EventStatus, Person, Series, User, Venue
+from ..signals import event_cancelled, event_rescheduled
+
+#: Statuses everyone signed in may see; drafts are the organisers' own business.
+PUBLISHED_STATUSES = (EventStatus.SCHEDULED, EventStatus.HELD, EventStatus.CANCELLED)
+
+#: Fields whose change a calendar must show; changing one raises SEQUENCE. Names as the signal carries them.
+CALENDAR_FIELDS = frozenset(
+    {"starts_at", "ends_at", "all_day", "daily_opens", "daily_closes", "timezone", "venue", "title", "status",
+     "description"}
+)
+
+#: Event attribute → the name a change of it is reported under.
+_EVENT_FIELDS = {
+    "series_id": "series",
+    "kind": "kind",
+    "title": "title",
+    "description": "description",
+    "venue_id": "venue",
+    "starts_at": "starts_at",
+    "ends_at": "ends_at",
+    "timezone": "timezone",
+    "all_day": "all_day",
+    "daily_opens": "daily_opens",
+    "daily_closes": "daily_closes",
+    "status": "status",
+    "presiding_id": "presiding",
+    "languages": "languages",
+    "answer_deadline": "answer_deadline",
+    "public": "public",
+}
+
+
+# --- Time helpers -----------------------------------------------------------------------------------
+
+
+def local_instant(day: date, at: time, zone: str) -> datetime:
+    """The UTC instant of wall-clock ``day`` ``at`` in ``zone``."""
+    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
+
+
+def last_local_day(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> date:
+    """The last local day an event touches; an end exactly at midnight belongs to the day before."""
+    local_end = ends_at.astimezone(zone)
+    if ends_at > starts_at and local_end.time() == time(0):
+        return local_end.date() - timedelta(days=1)
+    return local_end.date()
+
+
+class Schedule(Protocol):
+    """What is needed to know when something takes place (an :class:`Event` or :class:`EventDetails`)."""
+
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    daily_opens: time | None
+    daily_closes: time | None
+
+
+def occupied_spans(schedule: Schedule) -> list[tuple[datetime, datetime]]:
+    """The stretches of time an event really occupies: each opening day's hours, or the whole span."""
+    if schedule.daily_opens is None or schedule.daily_closes is None:
+        return [(schedule.starts_at, schedule.ends_at)]
+    zone = ZoneInfo(schedule.timezone)
+    day = schedule.starts_at.astimezone(zone).date()
+    last = last_local_day(schedule.starts_at, schedule.ends_at, zone)
+    spans = []
+    while day <= last:
+        opens = max(local_instant(day, schedule.daily_opens, schedule.timezone), schedule.starts_at)
+        closes = min(local_instant(day, schedule.daily_closes, schedule.timezone), schedule.ends_at)
+        if opens < closes:
+            spans.append((opens, closes))
+        day += timedelta(days=1)
+    return spans
+
+
+def schedules_overlap(first: Schedule, second: Schedule) -> bool:
+    """Whether two events are on at the same moment (an exhibition's nights do not count)."""
+    if first.starts_at >= second.ends_at or second.starts_at >= first.ends_at:
+        return False
+    return any(
+        a_start < b_end and b_start < a_end
+        for a_start, a_end in occupied_spans(first)
+        for b_start, b_end in occupied_spans(second)
+    )
+
+
+# --- Visibility -------------------------------------------------------------------------------------
+
+
+def visible_to(user: User) -> ColumnElement[bool]:
+    """A filter on :class:`Event` for what ``user`` may see: organisers everything, others no drafts."""
+    if user.is_organiser:
+        return true()
+    return Event.status.in_([str(s) for s in PUBLISHED_STATUSES])
+
+
+def may_see(user: User, event: Event) -> bool:
+    """Whether ``user`` may open ``event``'s page."""
+    return user.is_organiser or event.status in PUBLISHED_STATUSES
+
+
+# --- Series -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class SeriesDetails:
+    """What an organiser fills in for a series."""
+
+    title: str
+    description: str = ""
+    commemorated_on: date | None = None
+    #: ``{"title": {"az": ..., "ru": ...}, "description": {...}}``
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _apply_translations(target: Any, translations: dict[str, dict[str, str]]) -> None:
+    for field_name, per_language in translations.items():
+        for language, value in per_language.items():
+            target.set_translation(field_name, language, value)
+
+
+def create_series(details: SeriesDetails) -> Series:
+    """Add a series."""
+    series = Series(title=details.title, description=details.description, commemorated_on=details.commemorated_on)
+    _apply_translations(series, details.translations)
+    db.session.add(series)
+    db.session.flush()
+    return series
+
+
+def update_series(series: Series, details: SeriesDetails) -> None:
+    """Change a series' title, description or commemorated date."""
+    series.title = details.title
+    series.description = details.description
+    series.commemorated_on = details.commemorated_on
+    _apply_translations(series, details.translations)
+    db.session.flush()
+
+
+def series_page(page: int, per_page: int, user: User) -> tuple[Any, dict[int, int]]:
+    """One page of series (newest remembered date first) and, per series on it, the events ``user`` sees.
+
+    Returns a Flask-SQLAlchemy pagination and ``{series_id: number of events}``.
+    """
+    query = select(Series).order_by(Series.commemorated_on.desc().nulls_last(), Series.title, Series.id)
+    pagination = db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+    ids = [series.id for series in pagination.items]
+    counts: dict[int, int] = {}
+    if ids:
+        rows = db.session.execute(
+            select(Event.series_id, func.count(Event.id))
+            .where(Event.series_id.in_(ids), visible_to(user))
+            .group_by(Event.series_id)
+        )
+        counts = {series_id: number for series_id, number in rows}
+    return pagination, counts
+
+
+def series_events(series: Series, user: User) -> list[Event]:
+    """The events of ``series`` that ``user`` may see, in order of their start."""
+    query = (
+        select(Event)
+        .where(Event.series_id == series.id, visible_to(user))
+        .options(selectinload(Event.venue))
+        .order_by(Event.starts_at, Event.id)
+    )
+    return list(db.session.execute(query).scalars())
+
+
+# --- Events -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class EventDetails:
+    """Everything an organiser fills in for an event, with instants already in UTC."""
+
+    title: str
+    kind: str
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+    all_day: bool = False
+    daily_opens: time | None = None
+    daily_closes: time | None = None
+    series_id: int | None = None
+    venue_id: int | None = None
+    presiding_id: int | None = None
+    description: str = ""
+    status: str = EventStatus.DRAFT
+    languages: list[str] = field(default_factory=list)
+    answer_deadline: datetime | None = None
+    public: bool = False
+    #: ``{"title": {"az": ..., "ru": ...}, "description": {...}}``
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def create_event(details: EventDetails, created_by: User | None = None) -> Event:
+    """Add an event; a new event is not yet in anyone's calendar, so it announces nothing."""
+    event = Event(created_by_id=created_by.id if created_by else None, sequence=0)
+    for attribute in _EVENT_FIELDS:
+        setattr(event, attribute, copy.copy(getattr(details, attribute)))
+    _apply_translations(event, details.translations)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def update_event(event: Event, details: EventDetails) -> set[str]:
+    """Apply ``details`` to ``event`` and return the names of the fields that changed.
+
+    A change a calendar must see (see :data:`CALENDAR_FIELDS`) raises the SEQUENCE once and, after the
+    flush, sends ``event_rescheduled`` with those fields. Setting the status to cancelled is a
+    cancellation: it sends ``event_cancelled`` instead.
+    """
+    changed = set()
+    for attribute, name in _EVENT_FIELDS.items():
+        new = getattr(details, attribute)
+        if getattr(event, attribute) != new:
+            setattr(event, attribute, copy.copy(new))
+            changed.add(name)
+    before = copy.deepcopy(dict(event.translations or {}))
+    _apply_translations(event, details.translations)
+    if dict(event.translations or {}) != before:
+        changed.add("translations")
+
+    visible = changed & CALENDAR_FIELDS
+    if visible:
+        event.sequence = (event.sequence or 0) + 1
+    db.session.flush()
+    if "status" in changed and event.status == EventStatus.CANCELLED:
+        event_cancelled.send(event)
+    elif visible:
+        event_rescheduled.send(event, fields=visible)
+    return changed
+
+
+def cancel_event(event: Event) -> bool:
+    """Cancel ``event``: status cancelled, SEQUENCE raised, ``event_cancelled`` sent.
+
+    Returns False (and changes nothing) when it was already cancelled.
+    """
+    if event.status == EventStatus.CANCELLED:
+        return False
+    event.status = EventStatus.CANCELLED
+    event.sequence = (event.sequence or 0) + 1
+    db.session.flush()
+    event_cancelled.send(event)
+    return True
+
+
+def _shift_local(instant: datetime | None, zone: ZoneInfo, days: timedelta) -> datetime | None:
+    """The same wall-clock time ``days`` later, recomputed in ``zone`` (right across DST changes)."""
+    if instant is None:
+        return None
+    local = instant.astimezone(zone)
+    return datetime.combine(local.date() + days, local.time(), tzinfo=zone).astimezone(UTC)
+
+
+def duplicate_event(event: Event, starts_on: date, created_by: User | None = None) -> Event:
+    """Copy ``event`` with its agenda to start on ``starts_on`` at the same local times.
+
+    The copy is a new calendar entry (new UID, SEQUENCE 0) and starts as a draft; the typical use is
+    next year's anniversary.
+    """
+    zone = event.zone
+    days = starts_on - event.local_start.date()
+    copy_ = Event(
+        series_id=event.series_id,
+        kind=event.kind,
+        title=event.title,
+        description=event.description,
+        venue_id=event.venue_id,
+        starts_at=_shift_local(event.starts_at, zone, days),
+        ends_at=_shift_local(event.ends_at, zone, days),
+        timezone=event.timezone,
+        all_day=event.all_day,
+        daily_opens=event.daily_opens,
+        daily_closes=event.daily_closes,
+        status=EventStatus.DRAFT,
+        presiding_id=event.presiding_id,
+        languages=list(event.languages or []),
+        answer_deadline=_shift_local(event.answer_deadline, zone, days),
+        public=event.public,
+        translations=copy.deepcopy(dict(event.translations or {})),
+        sequence=0,
+        created_by_id=created_by.id if created_by else None,
+    )
+    for item in event.agenda:
+        copy_.agenda.append(
+            AgendaItem(
+                position=item.position,
+                kind=item.kind,
+                title=item.title,
+                speaker_id=item.speaker_id,
+                planned_start=item.planned_start,
+                duration_minutes=item.duration_minutes,
+                notes=item.notes,
+                translations=copy.deepcopy(dict(item.translations or {})),
+            )
+        )
+    db.session.add(copy_)
+    db.session.flush()
+    return copy_
+
+
+def event_for_page(event_id: int) -> Event | None:
+    """An event with what its programme page shows loaded: series, venue, presiding, agenda speakers."""
+    query = (
+        select(Event)
+        .where(Event.id == event_id)
+        .options(
+            selectinload(Event.series),
+            selectinload(Event.venue),
+            selectinload(Event.presiding),
+            selectinload(Event.agenda).selectinload(AgendaItem.speaker),
+        )
+    )
+    return db.session.execute(query).scalar_one_or_none()
+
+
+# --- Lists ------------------------------------------------------------------------------------------
+
+
+@dataclass
+class EventFilters:
+    """What the events list is narrowed to; ``None`` means "any"."""
+
+    #: ``upcoming`` (not yet over), ``past`` or ``all``.
+    when: str = "upcoming"
+    series_id: int | None = None
+    kind: str | None = None
+    status: str | None = None
+    date_from: date | None = None
+    date_to: date | None = None
+
+
+def events_query(user: User, filters: EventFilters, now: datetime, zone: str) -> Select[tuple[Event]]:
+    """The events ``user`` may see that match ``filters``; dates of the range are days in ``zone``."""
+    query = select(Event).where(visible_to(user))
+    if filters.when == "upcoming":
+        query = query.where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    elif filters.when == "past":
+        query = query.where(Event.ends_at < now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        query = query.order_by(Event.starts_at.desc(), Event.id.desc())
+    if filters.series_id:
+        query = query.where(Event.series_id == filters.series_id)
+    if filters.kind:
+        query = query.where(Event.kind == filters.kind)
+    if filters.status:
+        query = query.where(Event.status == filters.status)
+    # An event belongs to a date range when any part of it falls inside.
+    if filters.date_from:
+        query = query.where(Event.ends_at > local_instant(filters.date_from, time(0), zone))
+    if filters.date_to:
+        query = query.where(Event.starts_at < local_instant(filters.date_to + timedelta(days=1), time(0), zone))
+    return query.options(selectinload(Event.series), selectinload(Event.venue))
+
+
+def events_page(user: User, filters: EventFilters, page: int, per_page: int, zone: str,
+                now: datetime | None = None) -> Any:
+    """One page (Flask-SQLAlchemy pagination) of the events list."""
+    query = events_query(user, filters, now or datetime.now(UTC), zone)
+    return db.paginate(query, page=page, per_page=per_page, error_out=False, count=True)
+
+
+def all_series() -> list[Series]:
+    """Every series, for choosing one in a form or filter."""
+    return list(db.session.execute(select(Series).order_by(Series.title, Series.id)).scalars())
+
+
+def all_venues() -> list[Venue]:
+    """Every venue, for choosing one in a form."""
+    return list(db.session.execute(select(Venue).order_by(Venue.name, Venue.id)).scalars())
+
+
+def all_people() -> list[Person]:
+    """Every person, for choosing a speaker or presiding official."""
+    return list(db.session.execute(select(Person).order_by(Person.full_name, Person.id)).scalars())
+
+
+# --- Month calendar ---------------------------------------------------------------------------------
+
+
+@dataclass
+class CalendarDay:
+    """One cell of the month grid."""
+
+    day: date
+    in_month: bool
+    events: list[Event] = field(default_factory=list)
+
+
+def month_weeks(year: int, month: int, user: User, zone: str) -> list[list[CalendarDay]]:
+    """The weeks (Monday first) covering ``month``, each day with the events ``user`` may see on it.
+
+    A multi-day event appears on every day it touches, in its own time zone.
+    """
+    grid = pycalendar.Calendar(firstweekday=0).monthdatescalendar(year, month)
+    first, last = grid[0][0], grid[-1][-1]
+    query = (
+        select(Event)
+        .where(
+            visible_to(user),
+            Event.starts_at < local_instant(last + timedelta(days=1), time(0), zone),
+            Event.ends_at > local_instant(first, time(0), zone),
+        )
+        .order_by(Event.starts_at, Event.id)
+    )
+    events = list(db.session.execute(query).scalars())
+    days = {d: CalendarDay(d, d.month == month) for week in grid for d in week}
+    for event in events:
+        day = max(event.local_start.date(), first)
+        end = min(last_local_day(event.starts_at, event.ends_at, event.zone), last)
+        while day <= end:
+            days[day].events.append(event)
+            day += timedelta(days=1)
+    return [[days[d] for d in week] for week in grid]
+
+
+# --- Overlaps ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Clash:
+    """Another event that takes the same venue, or the same person, at the same time."""
+
+    other: Event
+    venue: Venue | None = None
+    person: Person | None = None
+
+
+def find_clashes(schedule: Schedule, *, venue_id: int | None, people_ids: Iterable[int | None],
+                 exclude_event_id: int | None = None) -> list[Clash]:
+    """Events (not cancelled) that overlap ``schedule`` in the same venue or with one of the same people.
+
+    People are the presiding official and the agenda speakers of the other events.
+    """
+    people = {p for p in people_ids if p}
+    if venue_id is None and not people:
+        return []
+    involving = [Event.venue_id == venue_id] if venue_id else []
+    if people:
+        involving.append(Event.presiding_id.in_(people))
+        involving.append(
+            exists().where(AgendaItem.event_id == Event.id, AgendaItem.speaker_id.in_(people))
+        )
+    query = (
+        select(Event)
+        .where(
+            Event.status != EventStatus.CANCELLED,
+            Event.id != exclude_event_id if exclude_event_id else true(),
+            Event.starts_at < schedule.ends_at,
+            Event.ends_at > schedule.starts_at,
+            or_(*involving) if involving else false(),
+        )
+        .options(
+            selectinload(Event.venue),
+            selectinload(Event.presiding),
+            selectinload(Event.agenda).selectinload(AgendaItem.speaker),
+        )
+        .order_by(Event.starts_at, Event.id)
+    )
+    clashes: list[Clash] = []
+    for other in db.session.execute(query).scalars():
+        if not schedules_overlap(schedule, other):
+            continue
+        if venue_id and other.venue_id == venue_id:
+            clashes.append(Clash(other, venue=other.venue))
+        involved = {p.id: p for p in [other.presiding, *(i.speaker for i in other.agenda)] if p is not None}
+        for person_id in sorted(people & involved.keys()):
+            clashes.append(Clash(other, person=involved[person_id]))
+    return clashes
+
+
+def event_people_ids(event: Event | None, presiding_id: int | None) -> set[int]:
+    """The people an event needs: its presiding official and its agenda speakers."""
+    ids = {presiding_id} if presiding_id else set()
+    if event is not None:
+        ids |= {item.speaker_id for item in event.agenda if item.speaker_id}
+    return ids
+
+
+# --- Agenda -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AgendaItemDetails:
+    """What an organiser fills in for one agenda item."""
+
+    kind: str
+    title: str
+    speaker_id: int | None = None
+    planned_start: time | None = None
+    duration_minutes: int | None = None
+    notes: str = ""
+    translations: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+def _renumber(event: Event) -> None:
+    """Positions 1..n in the current order; also mends duplicates left by two editors at once."""
+    ordered = sorted(event.agenda, key=lambda item: (item.position or 0, item.id or 0))
+    for position, item in enumerate(ordered, start=1):
+        item.position = position
+    event.agenda.sort(key=lambda item: item.position)
+
+
+def _apply_item(item: AgendaItem, details: AgendaItemDetails) -> None:
+    item.kind = details.kind
+    item.title = details.title
+    item.speaker_id = details.speaker_id
+    item.planned_start = details.planned_start
+    item.duration_minutes = details.duration_minutes
+    item.notes = details.notes
+    _apply_translations(item, details.translations)
+
+
+def add_agenda_item(event: Event, details: AgendaItemDetails) -> AgendaItem:
+    """Append an item at the end of ``event``'s agenda."""
+    _renumber(event)
+    item = AgendaItem(position=len(event.agenda) + 1, translations={})
+    _apply_item(item, details)
+    event.agenda.append(item)
+    db.session.flush()
+    return item
+
+
+def update_agenda_item(item: AgendaItem, details: AgendaItemDetails) -> None:
+    """Change an agenda item in place (its position stays)."""
+    _apply_item(item, details)
+    db.session.flush()
+
+
+def remove_agenda_item(item: AgendaItem) -> None:
+    """Delete an agenda item and close the gap it leaves."""
+    event = item.event
+    event.agenda.remove(item)
+    db.session.flush()
+    _renumber(event)
+    db.session.flush()
+
+
+def move_agenda_item(item: AgendaItem, offset: int) -> bool:
+    """Move an item up (``-1``) or down (``+1``) by swapping with its neighbour; False at either end."""
+    event = item.event
+    _renumber(event)
+    index = event.agenda.index(item)
+    target = index + offset
+    if offset not in (-1, 1) or not 0 <= target < len(event.agenda):
+        return False
+    neighbour = event.agenda[target]
+    item.position, neighbour.position = neighbour.position, item.position
+    event.agenda.sort(key=lambda i: i.position)
+    db.session.flush()
+    return True
+
+
+@dataclass
+class RunOfShowEntry:
+    """An agenda item with its computed local start and end (``None`` where unknown)."""
+
+    item: AgendaItem
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+
+def run_of_show(event: Event, agenda: Sequence[AgendaItem] | None = None) -> list[RunOfShowEntry]:
+    """Each agenda item's time in the event's zone.
+
+    An item starts at its planned start, else when the one before it ends (its start plus its duration);
+    the first item starts with the event. After an item with neither, times are unknown until the next
+    planned start. All-day events have no start time to count from.
+    """
+    zone = event.zone
+    day = event.local_start.date()
+    cursor: datetime | None = None if event.all_day else event.local_start
+    entries = []
+    for item in agenda if agenda is not None else event.agenda:
+        start = datetime.combine(day, item.planned_start, tzinfo=zone) if item.planned_start else cursor
+        end = start + timedelta(minutes=item.duration_minutes) if start and item.duration_minutes else None
+        entries.append(RunOfShowEntry(item, start, end))
+        cursor = end
+    return entries
