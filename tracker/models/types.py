@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime
+from sqlalchemy import JSON, DateTime, event, inspect
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.mutable import MutableDict
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 
@@ -76,3 +76,29 @@ class TranslatableMixin:
         else:
             current.pop(field, None)
         self.translations = current
+
+
+def _without_nul(value: Any) -> Any:
+    """``value`` with NUL characters removed from every string in it (JSON values included)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
+
+
+@event.listens_for(Session, "before_flush")
+def _strip_nul_characters(session: Session, _context: Any, _instances: Any) -> None:
+    """PostgreSQL cannot store NUL in text; drop it everywhere so both databases keep the same text.
+
+    Pasted text sometimes carries NUL; refusing the whole form for an invisible character helps nobody.
+    """
+    for instance in (*session.new, *session.dirty):
+        for attribute in inspect(instance).mapper.column_attrs:
+            value = getattr(instance, attribute.key, None)
+            if isinstance(value, str | dict | list):
+                cleaned = _without_nul(value)
+                if cleaned != value:
+                    setattr(instance, attribute.key, cleaned)
