@@ -21,12 +21,22 @@ DEFAULTS: dict[str, Any] = {
     "CONTENT_LANGUAGE": CONTENT_LANGUAGE,
     "BABEL_DEFAULT_LOCALE": "en",
     "ORGANISATION_NAME": "State Migration Service",
+    #: The name in the other report languages (press releases); empty falls back to ORGANISATION_NAME.
+    "ORGANISATION_NAME_AZ": "Dövlət Miqrasiya Xidməti",
+    "ORGANISATION_NAME_RU": "Государственная миграционная служба",
     "PRESS_CONTACT": "press@migration.example.org",
     "BASE_URL": "http://127.0.0.1:5000",
     "MAIL_FROM": "tracker@migration.example.org",
     "ORGANIZER_EMAIL": "protocol@migration.example.org",
     "ORGANIZER_NAME": "Protocol Office",
     "SMTP_URL": "",
+    #: Folder of the .eml files written when SMTP_URL is empty; empty means ``<instance>/outbox``.
+    "OUTBOX_DIR": "",
+    #: Delivery attempts before a message is marked failed; the wait doubles from MAIL_RETRY_SECONDS.
+    "MAIL_MAX_ATTEMPTS": 10,
+    "MAIL_RETRY_SECONDS": 60,
+    #: How long a worker's claim on a message lasts; a worker killed mid-send is retried after it.
+    "MAIL_LEASE_SECONDS": 300,
     "REMINDER_INTERVAL_HOURS": 24,
     "ALARMS": "P1D,PT1H",
     "PAGE_SIZE": 25,
@@ -37,7 +47,7 @@ DEFAULTS: dict[str, Any] = {
     "REMEMBER_COOKIE_SAMESITE": "Lax",
 }
 
-_INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE"}
+_INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE", "MAIL_MAX_ATTEMPTS", "MAIL_RETRY_SECONDS", "MAIL_LEASE_SECONDS"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE"}
 
 

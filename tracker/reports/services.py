@@ -1,0 +1,271 @@
+"""Report rules: who may export what, loading the record, press summaries, and turning releases into files."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+from urllib.parse import quote
+
+from sqlalchemy.orm import joinedload, selectinload
+
+from ..extensions import db
+from ..models import AgendaItem, Event, EventStatus, Invitation, Report, Role, Series, Unit, User
+from ..models.types import utcnow
+from .content import PressRelease, build_event_release, build_series_release
+from .docx import build_release_docx
+from .html import build_release_html
+from .markdown import build_release_markdown
+from .pdf import build_release_pdf
+from .phrases import REPORT_LANGUAGES
+from .sheets import AttendanceSheet, build_attendance_csv, build_attendance_sheet, build_attendance_xlsx
+
+#: Events press staff may see and report on; drafts and cancelled events are the organisers' business.
+PRESS_STATUSES = (EventStatus.SCHEDULED, EventStatus.HELD)
+
+
+@dataclass(frozen=True)
+class FileFormat:
+    """A downloadable format: extension, media type, how to build it, and whether browsers show it inline."""
+
+    extension: str
+    media_type: str
+    label: str
+    inline: bool = False
+
+
+RELEASE_FORMATS: dict[str, FileFormat] = {
+    "html": FileFormat("html", "text/html; charset=utf-8", "HTML", inline=True),
+    "pdf": FileFormat("pdf", "application/pdf", "PDF"),
+    "docx": FileFormat("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document", "DOCX"),
+    "md": FileFormat("md", "text/markdown; charset=utf-8", "Markdown"),
+}
+SHEET_FORMATS: dict[str, FileFormat] = {
+    "xlsx": FileFormat("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
+    "csv": FileFormat("csv", "text/csv; charset=utf-8", "CSV"),
+}
+_RELEASE_BUILDERS: dict[str, Callable[[PressRelease], bytes]] = {
+    "html": build_release_html,
+    "pdf": build_release_pdf,
+    "docx": build_release_docx,
+    "md": build_release_markdown,
+}
+_SHEET_BUILDERS: dict[str, Callable[[AttendanceSheet], bytes]] = {
+    "xlsx": build_attendance_xlsx,
+    "csv": build_attendance_csv,
+}
+
+
+class StaleSummary(Exception):
+    """The press text was saved by someone else after the editor was opened."""
+
+    def __init__(self, report: Report) -> None:
+        super().__init__("the press text changed since it was opened")
+        self.report = report
+
+
+# --- Who may ----------------------------------------------------------------------------------------
+
+
+def may_report_on(user: User, event: Event) -> bool:
+    """Press releases and summaries: organisers and admins for every event, press for scheduled and held ones."""
+    if user.is_organiser:
+        return True
+    return user.role == Role.PRESS and event.status in PRESS_STATUSES
+
+
+def sheet_scope(user: User, event: Event) -> tuple[bool, int | None]:
+    """Whether ``user`` may download the event's attendance sheet, and the one unit it is limited to.
+
+    Representatives get their own unit's row only, and only once the event is published and their unit
+    is invited; everything else about other units stays hidden (404, not 403).
+    """
+    if user.is_organiser:
+        return True, None
+    if user.role == Role.PRESS:
+        return event.status in PRESS_STATUSES, None
+    if user.role == Role.REPRESENTATIVE and user.unit_id is not None and event.status != EventStatus.DRAFT:
+        invited = db.session.execute(
+            db.select(Invitation.id).where(Invitation.event_id == event.id, Invitation.unit_id == user.unit_id)
+        ).first()
+        return invited is not None, user.unit_id
+    return False, None
+
+
+def release_events(series: Series) -> list[Event]:
+    """The events a series release covers: scheduled and held ones, in order, with what the release prints."""
+    query = (
+        db.select(Event)
+        .where(Event.series_id == series.id, Event.status.in_(PRESS_STATUSES))
+        .options(*_release_options())
+        .order_by(Event.starts_at, Event.id)
+    )
+    return list(db.session.execute(query).unique().scalars())
+
+
+def release_event_count(series: Series) -> int:
+    """How many events a series release would cover."""
+    query = db.select(db.func.count(Event.id)).where(Event.series_id == series.id, Event.status.in_(PRESS_STATUSES))
+    return int(db.session.execute(query).scalar_one())
+
+
+# --- Loading ----------------------------------------------------------------------------------------
+
+
+def _release_options() -> list[Any]:
+    return [
+        selectinload(Event.agenda).joinedload(AgendaItem.speaker),
+        joinedload(Event.venue),
+        joinedload(Event.presiding),
+        joinedload(Event.series),
+        selectinload(Event.invitations),
+    ]
+
+
+def load_event(event_id: int) -> Event | None:
+    """The event with its agenda, speakers, venue, presiding person and invitations loaded."""
+    query = db.select(Event).where(Event.id == event_id).options(*_release_options())
+    return db.session.execute(query).unique().scalar_one_or_none()
+
+
+def sheet_invitations(event: Event, unit_id: int | None = None) -> list[Invitation]:
+    """The invitations of ``event`` (or of one unit) with units, parent units and answering users loaded."""
+    query = (
+        db.select(Invitation)
+        .where(Invitation.event_id == event.id)
+        .options(
+            # Only the columns a sheet prints: loading every unit's e-mail list and feed token for
+            # thousands of rows costs more than writing the file.
+            joinedload(Invitation.unit)
+            .load_only(Unit.name, Unit.code, Unit.translations, Unit.parent_id)
+            .selectinload(Unit.parent)
+            .load_only(Unit.name, Unit.translations),
+            joinedload(Invitation.answered_by).load_only(User.name),
+        )
+    )
+    if unit_id is not None:
+        query = query.where(Invitation.unit_id == unit_id)
+    return list(db.session.execute(query).scalars())
+
+
+# --- Press summaries --------------------------------------------------------------------------------
+
+
+def _subject_filter(subject: Event | Series) -> Any:
+    if isinstance(subject, Event):
+        return Report.event_id == subject.id
+    return Report.series_id == subject.id
+
+
+def press_summaries(subject: Event | Series) -> dict[str, Report]:
+    """The press texts of an event or series, by language."""
+    query = db.select(Report).where(_subject_filter(subject)).options(joinedload(Report.updated_by))
+    return {report.language: report for report in db.session.execute(query).scalars()}
+
+
+def press_summary(subject: Event | Series, language: str) -> Report | None:
+    """The press text of ``subject`` in ``language``, if one was written."""
+    return press_summaries(subject).get(language)
+
+
+def press_text(summaries: Mapping[str, Report], language: str, fallback: str) -> str:
+    """The body to print in ``language``: its own text, else the text in the content language."""
+    for code in (language, fallback):
+        report = summaries.get(code)
+        if report is not None and report.body.strip():
+            return report.body
+    return ""
+
+
+def summary_stamp(report: Report | None) -> str:
+    """A token of the version of the text the editor shows; a later save compares it."""
+    return report.updated_at.isoformat() if report is not None else ""
+
+
+def save_press_summary(subject: Event | Series, language: str, body: str, user: User, stamp: str) -> Report:
+    """Store the press text of ``subject`` in ``language``, recording who wrote it and when.
+
+    ``stamp`` is :func:`summary_stamp` of the text the editor started from; when someone saved in between,
+    :class:`StaleSummary` is raised and nothing is written, so one person never silently overwrites another.
+    """
+    if language not in REPORT_LANGUAGES:
+        raise ValueError(f"unknown report language {language!r}")
+    report = press_summary(subject, language)
+    if report is not None and summary_stamp(report) != stamp:
+        raise StaleSummary(report)
+    if report is None:
+        report = Report(language=language)
+        if isinstance(subject, Event):
+            report.event_id = subject.id
+        else:
+            report.series_id = subject.id
+        db.session.add(report)
+    report.body = body.replace("\r\n", "\n").strip()
+    report.updated_by = user
+    report.updated_at = utcnow()
+    db.session.flush()
+    return report
+
+
+# --- Building ---------------------------------------------------------------------------------------
+
+
+def organisation_name(config: Mapping[str, Any], language: str) -> str:
+    """The organisation's name in ``language`` (``ORGANISATION_NAME_AZ`` …), else ``ORGANISATION_NAME``."""
+    return str(config.get(f"ORGANISATION_NAME_{language.upper()}") or config["ORGANISATION_NAME"])
+
+
+def event_release(event: Event, language: str, config: Mapping[str, Any], now: datetime | None = None
+                  ) -> PressRelease:
+    """The press release of ``event`` in ``language``, with the press text written for it."""
+    return build_event_release(
+        event, language,
+        organisation=organisation_name(config, language),
+        press_contact=str(config.get("PRESS_CONTACT") or ""),
+        press_text=press_text(press_summaries(event), language, config["CONTENT_LANGUAGE"]),
+        generated_at=now or utcnow(),
+    )
+
+
+def series_release(series: Series, language: str, config: Mapping[str, Any], now: datetime | None = None
+                   ) -> PressRelease:
+    """The press release of ``series`` (its scheduled and held events) in ``language``."""
+    return build_series_release(
+        series, release_events(series), language,
+        organisation=organisation_name(config, language),
+        press_contact=str(config.get("PRESS_CONTACT") or ""),
+        press_text=press_text(press_summaries(series), language, config["CONTENT_LANGUAGE"]),
+        generated_at=now or utcnow(),
+        default_zone=str(config["TIMEZONE"]),
+    )
+
+
+def render_release(release: PressRelease, fmt: str) -> bytes:
+    """The release as a file in ``fmt`` (one of :data:`RELEASE_FORMATS`)."""
+    return _RELEASE_BUILDERS[fmt](release)
+
+
+def attendance_sheet(event: Event, language: str, config: Mapping[str, Any], unit_id: int | None = None
+                     ) -> AttendanceSheet:
+    """The attendance sheet of ``event`` in ``language``; with ``unit_id`` only that unit's row."""
+    invitations = sheet_invitations(event, unit_id)
+    unit_code = invitations[0].unit.code if unit_id is not None and invitations else None
+    return build_attendance_sheet(
+        event, invitations, language, author=organisation_name(config, language), unit_code=unit_code
+    )
+
+
+def render_sheet(sheet: AttendanceSheet, fmt: str) -> bytes:
+    """The sheet as a file in ``fmt`` (one of :data:`SHEET_FORMATS`)."""
+    return _SHEET_BUILDERS[fmt](sheet)
+
+
+def content_disposition(stem: str, ascii_stem: str, extension: str, *, inline: bool = False) -> str:
+    """``attachment; filename="ascii.pdf"; filename*=UTF-8''…`` (RFC 6266 with an RFC 5987 name)."""
+    fallback = "".join(ch if ch.isascii() and (ch.isalnum() or ch in "-_.") else "_" for ch in ascii_stem)
+    kind = "inline" if inline else "attachment"
+    return (
+        f'{kind}; filename="{fallback}.{extension}"; '
+        f"filename*=UTF-8''{quote(f'{stem}.{extension}', safe='')}"
+    )
