@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from email.message import EmailMessage
-from email.utils import make_msgid
+from email.utils import getaddresses, make_msgid
+
+from sqlalchemy.orm import defer
 
 from ..extensions import db
 from ..models import Event, Invitation, OutboxMessage
@@ -18,11 +20,17 @@ def queue_email(
     """
     if not message["Message-ID"]:
         message["Message-ID"] = make_msgid(domain="tracker")
-    recipients = [addr.strip() for field in ("To", "Cc") for addr in (message.get_all(field) or [])]
+    # getaddresses, not a split on commas: a display name may hold a comma ("Office, Ganja" <x@y>).
+    headers = [str(value) for name in ("To", "Cc", "Bcc") for value in (message.get_all(name) or [])]
+    recipients = list(dict.fromkeys(address for _name, address in getaddresses(headers) if address))
+    if not recipients:
+        raise ValueError("an email without recipients cannot be queued")
+    # Bcc is an envelope matter: it must not travel in the headers every recipient sees.
+    del message["Bcc"]
     entry = OutboxMessage(
         kind=kind,
-        recipients=[r for header in recipients for r in header.split(",") if r.strip()],
-        subject=str(message["Subject"] or ""),
+        recipients=recipients,
+        subject=str(message["Subject"] or "")[:500],
         message_id=str(message["Message-ID"]),
         raw=message.as_bytes(),
         event_id=event.id if event is not None else None,
@@ -31,3 +39,14 @@ def queue_email(
     db.session.add(entry)
     db.session.flush()
     return entry
+
+
+def latest_messages_by_invitation(event_id: int) -> dict[int, OutboxMessage]:
+    """The newest outbox message of each invitation of an event (one query; the bodies are not loaded)."""
+    rows = db.session.execute(
+        db.select(OutboxMessage)
+        .where(OutboxMessage.event_id == event_id, OutboxMessage.invitation_id.is_not(None))
+        .options(defer(OutboxMessage.raw))
+        .order_by(OutboxMessage.id)
+    ).scalars()
+    return {message.invitation_id: message for message in rows if message.invitation_id is not None}

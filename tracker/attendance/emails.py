@@ -1,0 +1,107 @@
+"""The emails of the attendance area (invitation, reminder, withdrawal), queued in the outbox.
+
+Each email goes to all contact addresses of one unit, in the mail language (``BABEL_DEFAULT_LOCALE``),
+with the event's essentials and the unit's signed answer link. Invitations carry the iCalendar
+invitation (METHOD:REQUEST) so mail clients show Accept/Decline; a withdrawal carries METHOD:CANCEL so the
+event leaves the unit's calendar. Nothing here commits: the message leaves only if the change that
+caused it is committed.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from ..calendar.ics import build_invitation_ics, event_location, settings_from_config
+from ..events.display import kind_label, when_text
+from ..i18n import local_datetime
+from ..mail.compose import compose_email, mailbox
+from ..mail.outbox import queue_email
+from ..models import Invitation, OutboxMessage
+from .links import answer_url
+
+
+def mail_language() -> str:
+    """The language emails to units are written in."""
+    return str(current_app.config.get("BABEL_DEFAULT_LOCALE") or current_app.config["CONTENT_LANGUAGE"])
+
+
+def _context(invitation: Invitation, language: str, *, with_link: bool = True) -> dict[str, Any]:
+    # Called under ``force_locale(language)``: the formatters and labels follow the mail language.
+    event = invitation.event
+    settings = settings_from_config(current_app.config, language=language)
+    return {
+        "event": event,
+        "unit": invitation.unit,
+        "unit_name": invitation.unit.text("name", language),
+        "invitation": invitation,
+        "language": language,
+        "title": event.text("title", language),
+        "kind": kind_label(event.kind),
+        "when": when_text(event),
+        "zone": event.timezone,
+        "where": event_location(event, language),
+        "presiding": event.presiding.title_line(language) if event.presiding is not None else "",
+        "deadline": local_datetime(event.answers_close_at, zone=event.zone, language=language),
+        "answer_url": answer_url(invitation) if with_link else "",
+        "event_url": settings.event_url(event),
+        "organizer_name": settings.organizer_name,
+        "organizer_email": settings.organizer_email,
+        "organisation": current_app.config["ORGANISATION_NAME"],
+    }
+
+
+def _queue(invitation: Invitation, *, kind: str, subject: str, context: dict[str, Any],
+           calendar: bytes | None = None, calendar_method: str = "REQUEST") -> OutboxMessage:
+    config = current_app.config
+    message = compose_email(
+        sender=mailbox(config["ORGANIZER_NAME"], config["MAIL_FROM"]) if config.get("ORGANIZER_NAME")
+        else config["MAIL_FROM"],
+        to=[address.strip() for address in invitation.unit.contact_emails if address.strip()],
+        subject=" ".join(subject.split()),
+        text=render_template(f"emails/{kind}.txt", **context),
+        html=render_template(f"emails/{kind}.html", **context),
+        calendar=calendar,
+        calendar_method=calendar_method,
+        reply_to=config.get("ORGANIZER_EMAIL") or None,
+    )
+    return queue_email(message, kind=kind, event=invitation.event, invitation=invitation)
+
+
+def queue_invitation(invitation: Invitation) -> OutboxMessage:
+    """Queue the invitation email, with the iCalendar invitation and the answer link."""
+    language = mail_language()
+    with force_locale(language):
+        context = _context(invitation, language)
+        settings = settings_from_config(current_app.config, language=language)
+        ics = build_invitation_ics(invitation.event, invitation, method="REQUEST", settings=settings)
+        subject = _("Invitation: %(title)s, %(when)s", title=context["title"], when=context["when"])
+        return _queue(invitation, kind="invitation", subject=subject, context=context,
+                      calendar=ics, calendar_method="REQUEST")
+
+
+def queue_reminder(invitation: Invitation) -> OutboxMessage:
+    """Queue a reminder to answer, with the answer link and the deadline."""
+    language = mail_language()
+    with force_locale(language):
+        context = _context(invitation, language)
+        subject = _("Please answer by %(deadline)s: %(title)s", deadline=context["deadline"], title=context["title"])
+        return _queue(invitation, kind="reminder", subject=subject, context=context)
+
+
+def queue_withdrawal(invitation: Invitation) -> OutboxMessage:
+    """Queue the notice that an invitation was withdrawn, with METHOD:CANCEL for the unit's calendar."""
+    language = mail_language()
+    with force_locale(language):
+        context = _context(invitation, language, with_link=False)
+        settings = settings_from_config(current_app.config, language=language)
+        ics = build_invitation_ics(invitation.event, invitation, method="CANCEL", settings=settings)
+        subject = _("Invitation withdrawn: %(title)s", title=context["title"])
+        message = _queue(invitation, kind="withdrawal", subject=subject, context=context,
+                         calendar=ics, calendar_method="CANCEL")
+    # The invitation row is about to be deleted; the message stays tied to the event only.
+    message.invitation_id = None
+    return message

@@ -1,0 +1,543 @@
+"""Attendance rules: inviting units, answers, reminders and check-in.
+
+Functions take domain objects, change them and ``flush``; the caller (a view or a command) commits once.
+Answers change only through :func:`record_answer`, which checks the optimistic lock and writes the
+history. Fields that are not part of the answer (``last_reminded_at``, ``actual_attendance``) are written
+with plain UPDATE statements so that they do not raise ``Invitation.version``: a reminder or a check-in
+must not turn a representative's open answer form into a "changed by someone else" conflict.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import or_, update
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.exc import StaleDataError
+
+from ..extensions import db
+from ..i18n import N_
+from ..models import AnswerChannel, AuditEntry, Event, EventStatus, Invitation, InvitationStatus, Unit, User
+from ..models.types import utcnow
+from . import emails
+
+#: Statuses a unit may answer with (``pending`` means "no answer yet").
+ANSWER_STATUSES = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
+#: The fields of an answer, as kept in the history.
+ANSWER_FIELDS = ("status", "headcount", "delegates", "note")
+MAX_HEADCOUNT = 10_000
+
+
+class AttendanceError(ValueError):
+    """An attendance action cannot be done as asked; the message says why.
+
+    ``str(error)`` is English (commands have no reader's language); pages show :meth:`translated`.
+    ``field`` names the form field the message belongs beside, when there is one.
+    """
+
+    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
+        self.message = message
+        self.field = field
+        self.params = params
+        super().__init__(message % params if params else message)
+
+    def translated(self) -> str:
+        """The message in the reader's language (needs an app context)."""
+        from flask_babel import gettext
+
+        return gettext(self.message, **self.params)
+
+
+class AnswersClosed(AttendanceError):
+    """The event no longer takes answers (deadline passed, cancelled or held)."""
+
+
+class StaleAnswer(AttendanceError):
+    """The answer was changed by someone else since the form was shown; nothing was written.
+
+    After this error the session must be rolled back before the invitation is read again.
+    """
+
+    def __init__(self, invitation_id: int) -> None:
+        self.invitation_id = invitation_id
+        super().__init__(N_("This answer was changed by someone else in the meantime."))
+
+
+# --- Answers -------------------------------------------------------------------------------------------
+
+
+def answers_open(event: Event, now: datetime | None = None) -> bool:
+    """Whether units may still answer: the event is scheduled and its deadline has not passed."""
+    return event.status == EventStatus.SCHEDULED and (now or utcnow()) < event.answers_close_at
+
+
+def answer_problems(event: Event, status: str | None, headcount: int | None) -> list[AttendanceError]:
+    """What is wrong with an answer, one error per field concerned; empty when it is fine.
+
+    The answer form and :func:`record_answer` share these rules, so a calendar reply or a command cannot
+    store what the page would refuse.
+    """
+    if status not in ANSWER_STATUSES:
+        return [AttendanceError(N_("Choose attending, maybe or not attending."), field="status")]
+    capacity = event.venue.capacity if event.venue is not None else None
+    if headcount is not None and headcount < 0:
+        message, params = N_("The number of people cannot be negative."), {}
+    elif status == InvitationStatus.DECLINED and headcount:
+        message, params = N_("A unit that does not attend sends 0 people."), {}
+    elif status == InvitationStatus.ACCEPTED and headcount == 0:
+        # ``None`` is allowed: a calendar "Accept" says yes without a number (the form asks for one).
+        message, params = N_("Say how many people will come (at least 1)."), {}
+    elif headcount is not None and capacity is not None and headcount > capacity:
+        message, params = N_("The venue holds at most %(capacity)s people."), {"capacity": capacity}
+    elif headcount is not None and headcount > MAX_HEADCOUNT:
+        message, params = N_("That is more people than any venue holds."), {}
+    else:
+        return []
+    return [AttendanceError(message, field="headcount", **params)]
+
+
+def normalise_delegates(text: str | None) -> str:
+    """Delegate names one per line, without blank lines or surrounding spaces."""
+    return "\n".join(line.strip() for line in (text or "").splitlines() if line.strip())
+
+
+def answer_values(invitation: Invitation) -> dict[str, Any]:
+    """The answer fields of ``invitation`` as a plain dict (what the history records)."""
+    return {name: getattr(invitation, name) for name in ANSWER_FIELDS}
+
+
+def record_answer(
+    invitation: Invitation,
+    *,
+    status: str,
+    headcount: int | None,
+    delegates: str,
+    note: str,
+    by_user: User | None,
+    via: str,
+    expected_version: int | None,
+    now: datetime | None = None,
+) -> bool:
+    """Store a unit's answer and its history entry; the one way an answer changes.
+
+    ``via`` is an :class:`~tracker.models.AnswerChannel` (page, link, on_behalf, calendar); ``by_user`` is
+    who answered (``None`` for a signed link or a calendar reply). ``expected_version`` is the
+    ``Invitation.version`` the answer was based on (the version the form was rendered with); ``None`` skips
+    that comparison (a calendar reply is not based on a form) but never the database-level lock.
+
+    Returns ``False`` when the answer is the same as the stored one (nothing written). Raises
+    :class:`StaleAnswer` when someone else changed the answer first, :class:`AnswersClosed` after the
+    deadline, :class:`AttendanceError` for an answer the rules refuse.
+    """
+    if via not in tuple(AnswerChannel):
+        raise ValueError(f"unknown answer channel {via!r}")
+    if expected_version is not None and expected_version != invitation.version:
+        raise StaleAnswer(invitation.id)
+    event = invitation.event
+    if invitation.walk_in:
+        raise AttendanceError(N_("A walk-in has no answer to change."))
+    if not answers_open(event, now):
+        raise AnswersClosed(N_("Answers for this event are closed."))
+    if via == AnswerChannel.CALENDAR and status != InvitationStatus.DECLINED and headcount == 0:
+        # A calendar reply carries no number; a 0 left from an earlier "not attending" means "unknown".
+        headcount = None
+    problems = answer_problems(event, status, headcount)
+    if problems:
+        raise problems[0]
+
+    new = {
+        "status": str(status),
+        "headcount": 0 if status == InvitationStatus.DECLINED else headcount,
+        "delegates": normalise_delegates(delegates),
+        "note": (note or "").strip(),
+    }
+    old = answer_values(invitation)
+    if invitation.answered and new == old:
+        return False
+    moment = now or utcnow()
+    invitation_id = invitation.id  # read now: after a failed flush the object cannot be read any more
+    for name, value in new.items():
+        setattr(invitation, name, value)
+    invitation.answered_by_id = by_user.id if by_user is not None else None
+    invitation.answered_at = moment
+    invitation.answered_via = str(via)
+    db.session.add(
+        AuditEntry(
+            at=moment,
+            user_id=by_user.id if by_user is not None else None,
+            invitation_id=invitation.id,
+            event_id=invitation.event_id,
+            action="answer",
+            via=str(via),
+            old=old,
+            new=new,
+        )
+    )
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Another transaction committed a new version between our read and our UPDATE.
+        raise StaleAnswer(invitation_id) from None
+    return True
+
+
+# --- Inviting ------------------------------------------------------------------------------------------
+
+
+class InviteScope(StrEnum):
+    """Which units an invitation round reaches."""
+
+    ALL = "all"  #: every active unit
+    SELECTED = "selected"  #: a hand-picked set
+    BRANCH = "branch"  #: a parent unit with all its sub-units
+
+
+@dataclass
+class InviteResult:
+    """What an invitation round did."""
+
+    invited: list[Invitation] = field(default_factory=list)
+    #: Units that already had an invitation (nothing done for them).
+    already_invited: list[Unit] = field(default_factory=list)
+    #: Newly invited units without a contact address: no email could be queued.
+    no_contacts: list[Unit] = field(default_factory=list)
+
+
+def active_units() -> list[Unit]:
+    """Every active unit, by name."""
+    return list(db.session.execute(db.select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).scalars())
+
+
+def units_in_scope(scope: str, *, unit_ids: Iterable[int] = (), parent_id: int | None = None) -> list[Unit]:
+    """The active units an invitation round of ``scope`` reaches, by name."""
+    units = active_units()
+    if scope == InviteScope.ALL:
+        return units
+    if scope == InviteScope.SELECTED:
+        wanted = set(unit_ids)
+        return [unit for unit in units if unit.id in wanted]
+    if scope == InviteScope.BRANCH:
+        # Walk down from the parent over every unit, active or not, so that an inactive office in the
+        # middle does not hide its active sub-units; then keep the active ones.
+        all_parents = {row.id: row.parent_id for row in db.session.execute(db.select(Unit.id, Unit.parent_id))}
+        reached = {parent_id}
+        changed = True
+        while changed:
+            changed = False
+            for unit_id, unit_parent in all_parents.items():
+                if unit_parent in reached and unit_id not in reached:
+                    reached.add(unit_id)
+                    changed = True
+        return [unit for unit in units if unit.id in reached]
+    raise ValueError(f"unknown invitation scope {scope!r}")
+
+
+def invite_units(event: Event, units: Sequence[Unit], *, by_user: User | None, now: datetime | None = None
+                 ) -> InviteResult:
+    """Invite ``units`` to ``event`` and queue an invitation email to each unit's contacts.
+
+    Units already invited are left alone. Only scheduled events whose answers are still open take
+    invitations: a unit invited after the deadline could not answer.
+    """
+    if event.status != EventStatus.SCHEDULED:
+        raise AttendanceError(N_("Only scheduled events can have invitations; schedule the event first."))
+    if not answers_open(event, now):
+        raise AnswersClosed(N_("The answer deadline has passed; extend it before inviting more units."))
+    moment = now or utcnow()
+    existing = set(
+        db.session.execute(db.select(Invitation.unit_id).where(Invitation.event_id == event.id)).scalars()
+    )
+    result = InviteResult()
+    for unit in units:
+        if unit.id in existing:
+            result.already_invited.append(unit)
+            continue
+        invitation = Invitation(event=event, unit=unit, invited_at=moment)
+        db.session.add(invitation)
+        result.invited.append(invitation)
+        existing.add(unit.id)
+    db.session.flush()
+    for invitation in result.invited:
+        db.session.add(
+            AuditEntry(at=moment, user_id=_user_id(by_user), invitation_id=invitation.id, event_id=event.id,
+                       action="invite", new={"unit": invitation.unit.code})
+        )
+        if invitation.unit.contact_emails:
+            emails.queue_invitation(invitation)
+        else:
+            result.no_contacts.append(invitation.unit)
+    db.session.flush()
+    return result
+
+
+def can_withdraw(event: Event, now: datetime | None = None) -> bool:
+    """Invitations can be taken back while the event is scheduled and has not begun."""
+    return event.status == EventStatus.SCHEDULED and (now or utcnow()) < event.starts_at
+
+
+def withdraw_invitation(invitation: Invitation, *, by_user: User | None, now: datetime | None = None) -> None:
+    """Take back an invitation that has no answer yet, telling the unit's contacts.
+
+    An answered invitation stays: its answer is part of the record; so do invitations of an event that
+    has begun or ended.
+    """
+    if not can_withdraw(invitation.event, now):
+        raise AttendanceError(N_("Invitations can be withdrawn only before a scheduled event begins."))
+    if invitation.answered:
+        raise AttendanceError(N_("This unit has already answered; its invitation can no longer be withdrawn."))
+    if invitation.walk_in or invitation.actual_attendance is not None:
+        raise AttendanceError(N_("This unit was checked in; its record stays."))
+    event = invitation.event
+    if invitation.unit.contact_emails:
+        emails.queue_withdrawal(invitation)
+    db.session.add(
+        AuditEntry(user_id=_user_id(by_user), event_id=event.id, action="withdraw",
+                   old={"unit": invitation.unit.code, "invited_at": invitation.invited_at.isoformat()})
+    )
+    db.session.delete(invitation)
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # The DELETE carries the version too: the unit answered between our read and our delete.
+        raise AttendanceError(N_("This unit has just answered; its invitation stays.")) from None
+
+
+def set_answer_deadline(event: Event, deadline: datetime | None, *, by_user: User | None) -> None:
+    """Set (or with ``None`` clear, meaning "until the start") the instant answers close."""
+    if deadline is not None and deadline.tzinfo is None:
+        raise ValueError("naive deadline")
+    if deadline is not None and deadline > event.ends_at:
+        raise AttendanceError(N_("The deadline cannot be after the event ends."), field="deadline")
+    old = event.answer_deadline
+    if old == deadline:
+        return
+    event.answer_deadline = deadline
+    db.session.add(
+        AuditEntry(user_id=_user_id(by_user), event_id=event.id, action="deadline",
+                   old={"answer_deadline": old.isoformat() if old else None},
+                   new={"answer_deadline": deadline.isoformat() if deadline else None})
+    )
+    db.session.flush()
+
+
+# --- Reminders -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class ReminderResult:
+    """What "remind pending units" did, and why it left units out."""
+
+    queued: list[Invitation] = field(default_factory=list)
+    #: Units that answered already: nothing to remind.
+    answered: int = 0
+    #: Pending units reminded less than the interval ago.
+    recently_reminded: list[Invitation] = field(default_factory=list)
+    #: Pending units without a contact address.
+    no_contacts: list[Invitation] = field(default_factory=list)
+    interval: timedelta = timedelta(hours=24)
+
+
+def reminder_interval() -> timedelta:
+    """How long a unit is left alone after a reminder (config ``REMINDER_INTERVAL_HOURS``)."""
+    return timedelta(hours=int(current_app.config.get("REMINDER_INTERVAL_HOURS", 24)))
+
+
+def remind_pending_units(event: Event, *, by_user: User | None, now: datetime | None = None) -> ReminderResult:
+    """Queue a reminder to every invited unit without an answer, at most once per interval per unit.
+
+    The "once per interval" rule holds even when two organisers press the button together: the
+    reminder time is set with a conditional UPDATE, and only the request whose UPDATE hit the row queues.
+    """
+    if not answers_open(event, now):
+        raise AnswersClosed(N_("Answers for this event are closed; there is nothing to remind about."))
+    moment = now or utcnow()
+    interval = reminder_interval()
+    cutoff = moment - interval
+    result = ReminderResult(interval=interval)
+    invitations = db.session.execute(
+        db.select(Invitation)
+        .where(Invitation.event_id == event.id, Invitation.walk_in.is_(False))
+        .options(selectinload(Invitation.unit))
+    ).scalars().all()
+    for invitation in sorted(invitations, key=lambda i: i.unit.name):
+        if invitation.answered:
+            result.answered += 1
+            continue
+        if not invitation.unit.contact_emails:
+            result.no_contacts.append(invitation)
+            continue
+        if invitation.last_reminded_at is not None and invitation.last_reminded_at > cutoff:
+            result.recently_reminded.append(invitation)
+            continue
+        claimed = db.session.execute(
+            update(Invitation)
+            .where(
+                Invitation.id == invitation.id,
+                Invitation.status == InvitationStatus.PENDING,
+                or_(Invitation.last_reminded_at.is_(None), Invitation.last_reminded_at <= cutoff),
+            )
+            .values(last_reminded_at=moment)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            result.recently_reminded.append(invitation)
+            continue
+        set_committed_value(invitation, "last_reminded_at", moment)
+        emails.queue_reminder(invitation)
+        db.session.add(AuditEntry(at=moment, user_id=_user_id(by_user), invitation_id=invitation.id,
+                                  event_id=event.id, action="remind"))
+        result.queued.append(invitation)
+    db.session.flush()
+    return result
+
+
+# --- Check-in ------------------------------------------------------------------------------------------
+
+
+def check_in_open(event: Event) -> bool:
+    """Attendance can be recorded for scheduled and held events."""
+    return event.status in (EventStatus.SCHEDULED, EventStatus.HELD)
+
+
+def record_check_in(event: Event, counts: dict[int, int | None], *, by_user: User | None) -> int:
+    """Record how many people came per invitation (``{invitation_id: people or None}``); returns changes.
+
+    Ids of other events' invitations are ignored.
+    """
+    if not check_in_open(event):
+        raise AttendanceError(N_("Attendance can be recorded only for scheduled or held events."))
+    invitations = db.session.execute(
+        db.select(Invitation).where(Invitation.event_id == event.id, Invitation.id.in_(list(counts)))
+    ).scalars().all()
+    changed = 0
+    for invitation in invitations:
+        came = counts[invitation.id]
+        if came is not None and came < 0:
+            raise AttendanceError(N_("The number of people cannot be negative."))
+        if came == invitation.actual_attendance:
+            continue
+        _set_actual_attendance(invitation, came)
+        db.session.add(AuditEntry(user_id=_user_id(by_user), invitation_id=invitation.id, event_id=event.id,
+                                  action="check_in", old={"actual_attendance": invitation.actual_attendance},
+                                  new={"actual_attendance": came}))
+        set_committed_value(invitation, "actual_attendance", came)
+        changed += 1
+    db.session.flush()
+    return changed
+
+
+def add_walk_in(event: Event, unit: Unit, came: int, *, by_user: User | None) -> Invitation:
+    """Record people from a unit that was not invited (an invitation marked ``walk_in``)."""
+    if not check_in_open(event):
+        raise AttendanceError(N_("Attendance can be recorded only for scheduled or held events."))
+    if came < 1:
+        raise AttendanceError(N_("A walk-in brings at least 1 person."), field="came")
+    already = db.session.execute(
+        db.select(Invitation.id).where(Invitation.event_id == event.id, Invitation.unit_id == unit.id)
+    ).scalar_one_or_none()
+    if already is not None:
+        raise AttendanceError(N_("%(unit)s is already on the list; enter its number there."), field="unit",
+                              unit=unit.name)
+    invitation = Invitation(event=event, unit=unit, walk_in=True, actual_attendance=came)
+    db.session.add(invitation)
+    db.session.flush()
+    db.session.add(AuditEntry(user_id=_user_id(by_user), invitation_id=invitation.id, event_id=event.id,
+                              action="walk_in", new={"actual_attendance": came}))
+    db.session.flush()
+    return invitation
+
+
+def _set_actual_attendance(invitation: Invitation, came: int | None) -> None:
+    # A plain UPDATE: see the module docstring for why this must not raise the version.
+    db.session.execute(
+        update(Invitation).where(Invitation.id == invitation.id).values(actual_attendance=came)
+        .execution_options(synchronize_session=False)
+    )
+
+
+# --- Following -----------------------------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceSummary:
+    """Attendance of one event at a glance."""
+
+    #: Units invited (walk-ins not counted).
+    invited: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: {str(s): 0 for s in InvitationStatus})
+    #: People announced by units that attend.
+    expected: int = 0
+    #: People announced by units that may attend.
+    maybe: int = 0
+    capacity: int | None = None
+    #: People recorded at check-in (invited and walk-ins).
+    came: int = 0
+    #: Units with a check-in count.
+    checked_in: int = 0
+    walk_ins: int = 0
+
+    @property
+    def answered(self) -> int:
+        """Units that said yes, no or maybe."""
+        return self.invited - self.counts[InvitationStatus.PENDING]
+
+    @property
+    def over_capacity(self) -> bool:
+        """Whether the units that attend announce more people than the venue holds."""
+        return self.capacity is not None and self.expected > self.capacity
+
+
+def summarise(event: Event, invitations: Iterable[Invitation]) -> AttendanceSummary:
+    """Count answers, announced people and check-ins of ``event`` from its ``invitations``."""
+    summary = AttendanceSummary(capacity=event.venue.capacity if event.venue is not None else None)
+    for invitation in invitations:
+        if invitation.actual_attendance is not None:
+            summary.came += invitation.actual_attendance
+            summary.checked_in += 1
+        if invitation.walk_in:
+            summary.walk_ins += 1
+            continue
+        summary.invited += 1
+        summary.counts[invitation.status] = summary.counts.get(invitation.status, 0) + 1
+        if invitation.status == InvitationStatus.ACCEPTED:
+            summary.expected += invitation.headcount or 0
+        elif invitation.status == InvitationStatus.TENTATIVE:
+            summary.maybe += invitation.headcount or 0
+    return summary
+
+
+def event_invitations(event: Event) -> list[Invitation]:
+    """The event's invitations with their units and answerers, in one query, by unit name."""
+    return list(
+        db.session.execute(
+            db.select(Invitation)
+            .join(Invitation.unit)
+            .where(Invitation.event_id == event.id)
+            .options(selectinload(Invitation.unit), selectinload(Invitation.answered_by))
+            .order_by(Unit.name)
+        ).scalars()
+    )
+
+
+def unit_invitations(unit_id: int) -> list[Invitation]:
+    """A unit's invitations to events that are not drafts, soonest event first."""
+    return list(
+        db.session.execute(
+            db.select(Invitation)
+            .join(Invitation.event)
+            .where(Invitation.unit_id == unit_id, Invitation.walk_in.is_(False),
+                   Event.status != EventStatus.DRAFT)
+            .options(selectinload(Invitation.event).selectinload(Event.venue))
+            .order_by(Event.starts_at, Event.id)
+        ).scalars()
+    )
+
+
+def _user_id(user: User | None) -> int | None:
+    return user.id if user is not None else None
