@@ -177,3 +177,24 @@ def test_invitation_emails_carry_a_valid_request_then_updates_follow(app, upcomi
         sequences.append((str(component["UID"]), component["SEQUENCE"]))
     assert len({uid for uid, _ in sequences}) == 1
     assert [seq for _, seq in sequences] == [0, 1, 2]
+
+
+def test_update_carries_a_working_answer_link_and_skips_walk_ins(app, client, make_event, make_unit,
+                                                                make_invitation):
+    import re
+
+    event = make_event("Upcoming ceremony")
+    invited = make_unit("CIT", contact_emails=["cit@units.example.org"])
+    walked_in = make_unit("IT", contact_emails=["it@units.example.org"])
+    make_invitation(event, invited)
+    make_invitation(event, walked_in, walk_in=True)
+    _move_by_an_hour(app, event.id)
+    updates = _outbox(app, "update")
+    assert [row.recipients for row in updates] == [["cit@units.example.org"]]
+    message, _inline, _attachment = _calendar_part(updates[0].raw)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"http://tracker\.test(/answer/\S+)", text)
+    assert link, text
+    response = client.get(link.group(1))
+    assert response.status_code == 200
+    assert "Upcoming ceremony" in response.get_data(as_text=True)

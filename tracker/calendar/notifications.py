@@ -21,6 +21,7 @@ from ..mail.compose import compose_email, mailbox
 from ..mail.outbox import queue_email
 from ..models import Event, EventStatus, Invitation, OutboxMessage
 from ..signals import event_cancelled, event_rescheduled
+from ..attendance.links import answer_url
 from .ics import build_invitation_ics, settings_from_config
 
 #: Field names a ``fields`` set may hold, as the email names them.
@@ -40,10 +41,10 @@ FIELD_LABELS = {
 
 
 def _invitations(event: Event) -> Sequence[Invitation]:
-    """The event's invitations with their units, in one query."""
+    """The event's invitations with their units, in one query; walk-ins were never sent the event."""
     return db.session.execute(
         db.select(Invitation)
-        .where(Invitation.event_id == event.id)
+        .where(Invitation.event_id == event.id, Invitation.walk_in.is_(False))
         .options(selectinload(Invitation.unit))
         .order_by(Invitation.id)
     ).scalars().all()
@@ -84,6 +85,8 @@ def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] 
             context: dict[str, Any] = {
                 "event": event, "unit": invitation.unit, "changed": changed, "event_url": event_url,
                 "organizer_name": settings.organizer_name, "organizer_email": settings.organizer_email,
+                # Updates carry the unit's own answer link, so a changed answer needs no password.
+                "answer_url": answer_url(invitation) if kind == "update" else None,
             }
             if kind == "cancellation":
                 subject = _("Cancelled: %(title)s", title=event.title)
