@@ -30,14 +30,19 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-# Compiled catalogs (.mo) are build output, never committed.
+# Compiled catalogs (.mo) are build output, never committed. A fuzzy entry is an unchecked guess: refuse it
+# (pybabel would silently leave it out, or skip a whole catalog whose header is fuzzy). Quiet, pybabel prints
+# only problems; it merely warns about a line it cannot parse, so any output fails. See docs/translations.md.
 catalogs: $(VENV)/.installed
-	@if ls tracker/translations/*/LC_MESSAGES/messages.po >/dev/null 2>&1; then \
-		$(BIN)/pybabel compile --use-fuzzy -q -d tracker/translations 2>/dev/null || \
-		$(BIN)/pybabel compile -q -d tracker/translations; fi
+	@if grep -n '^#,.*\bfuzzy\b' tracker/translations/*/LC_MESSAGES/messages.po; then \
+		echo "Fuzzy entries above: translate or confirm them and remove the fuzzy flag." >&2; exit 1; fi
+	@out=$$($(BIN)/pybabel -q compile -d tracker/translations 2>&1); status=$$?; \
+	if [ $$status -ne 0 ] || [ -n "$$out" ]; then \
+		echo "$$out" >&2; echo "The message catalogs above are broken; see docs/translations.md." >&2; exit 1; fi
 
+# The keywords must match tests/test_translations.py.
 extract-messages: $(VENV)/.installed
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o tracker/translations/messages.pot --no-location --sort-output .
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ -k _n:1,2 -k ngettext:1,2 --no-location --sort-output -o tracker/translations/messages.pot .
 	$(BIN)/pybabel update -i tracker/translations/messages.pot -d tracker/translations --no-fuzzy-matching
 
 run: $(VENV)/.installed catalogs

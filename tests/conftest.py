@@ -9,9 +9,12 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
@@ -35,6 +38,26 @@ from tracker.models import (
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 _pg_schema_ready = False
+TRANSLATIONS = Path(__file__).parent.parent / "tracker" / "translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogs() -> None:
+    """Compile a message catalog whose .mo is missing or older than its .po.
+
+    ``make test`` compiles them first (the ``catalogs`` target); this covers a plain ``pytest`` run, so
+    that pages are not silently shown in English.
+    """
+    for po_path in TRANSLATIONS.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = po_path.with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, locale=po_path.parent.parent.name)
+        partial = mo_path.with_suffix(".mo.tmp")
+        with partial.open("wb") as handle:
+            write_mo(handle, catalog)
+        partial.replace(mo_path)  # a server reading the catalog never sees half a file
 
 
 class CSRFClient(FlaskClient):

@@ -13,6 +13,15 @@ from flask_login import current_user
 LANGUAGE_NAMES = {"az": "Azərbaycanca", "ru": "Русский", "en": "English"}
 
 
+def N_(message: str) -> str:
+    """Mark ``message`` for extraction without translating it yet.
+
+    For messages made where no reader is known (services, commands, module constants); the code that
+    shows them passes them through ``gettext`` in the reader's language.
+    """
+    return message
+
+
 def select_locale() -> str:
     """The signed-in user's language, else the session's choice, else the browser's."""
     languages = current_app.config["LANGUAGES"]
@@ -38,6 +47,13 @@ def current_language() -> str:
 
     locale = get_locale()
     return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def organisation_name(language: str | None = None) -> str:
+    """The agency's name in ``language`` (``ORGANISATION_NAME_AZ`` …), else ``ORGANISATION_NAME``."""
+    config = current_app.config
+    language = language or current_language()
+    return str(config.get(f"ORGANISATION_NAME_{language.upper()}") or config["ORGANISATION_NAME"])
 
 
 def local_date(value: date | datetime, fmt: str = "long", zone: Any = None, language: str | None = None) -> str:
@@ -76,5 +92,6 @@ def register_template_helpers(app: Flask) -> None:
         return {
             "current_language": current_language,
             "language_names": LANGUAGE_NAMES,
+            "organisation_name": organisation_name,
             "site_languages": app.config["LANGUAGES"],
         }

@@ -6,6 +6,8 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, render_template
+from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException
 
@@ -64,7 +66,12 @@ def register_errorhandlers(app: Flask) -> None:
 
     def render_error(error: HTTPException) -> tuple[str, int]:
         code = error.code or 500
-        return render_template("errors/error.html", error=error, code=code), code
+        # Werkzeug's default descriptions and Flask-WTF's CSRF reasons are English only; show ours alone.
+        description = None if error.description == type(error).description else error.description
+        if isinstance(error, CSRFError):
+            description = gettext("The form had expired or did not come from this site. Go back, reload the page "
+                                  "and send it again.")
+        return render_template("errors/error.html", error=error, code=code, description=description), code
 
     for code in (400, 403, 404, 405, 409, 410, 413, 422, 500):
         app.register_error_handler(code, render_error)

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from ..auth.services import AccountError
 from ..directory.forms import optional_id
+from ..forms import BaseForm
 from ..i18n import LANGUAGE_NAMES
 from ..models import Role
 
@@ -33,10 +33,10 @@ def language_choices() -> list[tuple[str, Any]]:
     return [("", _l("Follow the browser")), *LANGUAGE_NAMES.items()]
 
 
-class AccountForm(FlaskForm):
+class AccountForm(BaseForm):
     """Fields shared by the create and edit forms."""
 
-    name = StringField(_l("Name"), validators=[Optional(), Length(max=200)])
+    name = StringField(_l("Full name"), validators=[Optional(), Length(max=200)])
     role = SelectField(_l("Role"), choices=role_choices)
     unit_id = SelectField(
         _l("Unit"),
@@ -72,7 +72,7 @@ class EditAccountForm(AccountForm):
     active = BooleanField(_l("Active (may sign in)"))
 
 
-class PasswordResetForm(FlaskForm):
+class PasswordResetForm(BaseForm):
     """Give an account a new password."""
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],

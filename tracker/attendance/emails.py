@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from ..calendar.ics import build_invitation_ics, event_location, settings_from_config
 from ..events.display import kind_label, when_text
-from ..i18n import local_datetime
+from ..i18n import local_datetime, organisation_name
 from ..mail.compose import compose_email, mailbox
 from ..mail.outbox import queue_email
 from ..models import Invitation, OutboxMessage
@@ -50,7 +50,7 @@ def _context(invitation: Invitation, language: str, *, with_link: bool = True) -
         "event_url": settings.event_url(event),
         "organizer_name": settings.organizer_name,
         "organizer_email": settings.organizer_email,
-        "organisation": current_app.config["ORGANISATION_NAME"],
+        "organisation": organisation_name(language),
     }
 
 

@@ -7,15 +7,11 @@ from urllib.parse import urlsplit
 from sqlalchemy import func
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import Role, Unit, User
 
 #: Smallest password length accepted anywhere (sign-up by an admin, the CLI, a reset).
 MIN_PASSWORD_LENGTH = 8
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction; it is translated where it is shown (see :meth:`AccountError.translated`)."""
-    return message
 
 
 class AccountError(ValueError):

@@ -5,15 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
+from ..forms import BaseForm
 from .replies import MAX_REPLY_BYTES
 
 
-class ReplyForm(FlaskForm):
+class ReplyForm(BaseForm):
     """A calendar reply, uploaded as a file (.ics or .eml) or pasted as text."""
 
     upload = FileField(_l("Reply file (.ics or .eml)"))

@@ -16,12 +16,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from ..attendance.links import answer_url
 from ..extensions import db
 from ..mail.compose import compose_email, mailbox
 from ..mail.outbox import queue_email
 from ..models import Event, EventStatus, Invitation, OutboxMessage
 from ..signals import event_cancelled, event_rescheduled
-from ..attendance.links import answer_url
 from .ics import build_invitation_ics, settings_from_config
 
 #: Field names a ``fields`` set may hold, as the email names them.

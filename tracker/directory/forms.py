@@ -14,6 +14,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 
+from ..forms import BaseForm
 from ..models import Unit
 from .services import DirectoryError, normalise_emails
 
@@ -32,7 +33,7 @@ def _translation_field(label: Any, max_length: int) -> StringField:
     return StringField(label, validators=[Optional(), Length(max=max_length)])
 
 
-class TranslatedForm(FlaskForm):
+class TranslatedForm(BaseForm):
     """A form whose translatable texts come with ``_az`` and ``_ru`` siblings."""
 
     #: Names of the plain fields that have translations.

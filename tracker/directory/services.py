@@ -13,16 +13,12 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import AgendaItem, Event, Invitation, Person, Unit, User, Venue
 from ..models.types import TranslatableMixin
 
 #: ``{"name": {"az": "…", "ru": "…"}}`` — translations of the plain (content-language) fields.
 Translations = Mapping[str, Mapping[str, str]]
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for extraction; it is translated where it is shown (see :meth:`DirectoryError.translated`)."""
-    return message
 
 
 class DirectoryError(ValueError):

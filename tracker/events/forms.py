@@ -25,6 +25,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..directory.services import PersonFields
+from ..forms import BaseForm
 from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, Venue
 from .display import AGENDA_KIND_LABELS, KIND_LABELS, STATUS_LABELS, language_name
 from .services import AgendaItemDetails, EventDetails, EventFilters, SeriesDetails, local_instant
@@ -84,7 +85,7 @@ def _translation_data(obj: Any, *fields: str) -> dict[str, str]:
 # --- Series -----------------------------------------------------------------------------------------
 
 
-class SeriesForm(FlaskForm):
+class SeriesForm(BaseForm):
     """Create or edit a series."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
@@ -118,7 +119,7 @@ class SeriesForm(FlaskForm):
 # --- Events -----------------------------------------------------------------------------------------
 
 
-class EventForm(FlaskForm):
+class EventForm(BaseForm):
     """Create or edit an event; dates and times are local to the chosen time zone."""
 
     series_id = SelectField(_l("Series"), coerce=int, default=0)
@@ -291,20 +292,20 @@ def person_choice_label(person: Person, language: str) -> str:
     return f"{name} — {position}" if position else name
 
 
-class DuplicateForm(FlaskForm):
+class DuplicateForm(BaseForm):
     """Copy an event to a new start date."""
 
     starts_on = DateField(_l("New start date"), validators=[InputRequired()])
 
 
-class CancelForm(FlaskForm):
+class CancelForm(BaseForm):
     """Confirm the cancellation of an event (CSRF only)."""
 
 
 # --- Agenda -----------------------------------------------------------------------------------------
 
 
-class AgendaItemForm(FlaskForm):
+class AgendaItemForm(BaseForm):
     """One agenda item; the speaker is chosen from people or added on the spot."""
 
     kind = SelectField(_l("Kind"), default=AgendaKind.SPEECH.value)
@@ -380,7 +381,7 @@ class AgendaItemForm(FlaskForm):
         )
 
 
-class MoveForm(FlaskForm):
+class MoveForm(BaseForm):
     """Move an agenda item one place up or down."""
 
     direction = SelectField(choices=options([("up", "up"), ("down", "down")]), validators=[DataRequired()])
@@ -389,7 +390,7 @@ class MoveForm(FlaskForm):
 # --- Filters ----------------------------------------------------------------------------------------
 
 
-class EventFilterForm(FlaskForm):
+class EventFilterForm(BaseForm):
     """Filters of the events list, read from the query string."""
 
     class Meta:
