@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..errors import RuleError
 from ..extensions import db
 from ..i18n import N_
 from ..models import AnswerChannel, AuditEntry, Event, EventStatus, Invitation, InvitationStatus, Unit, User
@@ -34,24 +35,8 @@ ANSWER_FIELDS = ("status", "headcount", "delegates", "note")
 MAX_HEADCOUNT = 10_000
 
 
-class AttendanceError(ValueError):
-    """An attendance action cannot be done as asked; the message says why.
-
-    ``str(error)`` is English (commands have no reader's language); pages show :meth:`translated`.
-    ``field`` names the form field the message belongs beside, when there is one.
-    """
-
-    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
-        self.message = message
-        self.field = field
-        self.params = params
-        super().__init__(message % params if params else message)
-
-    def translated(self) -> str:
-        """The message in the reader's language (needs an app context)."""
-        from flask_babel import gettext
-
-        return gettext(self.message, **self.params)
+class AttendanceError(RuleError):
+    """An attendance action cannot be done as asked; the message says why."""
 
 
 class AnswersClosed(AttendanceError):

@@ -6,6 +6,7 @@ from urllib.parse import urlsplit
 
 from sqlalchemy import func
 
+from ..errors import RuleError
 from ..extensions import db
 from ..i18n import N_
 from ..models import Role, Unit, User
@@ -14,24 +15,8 @@ from ..models import Role, Unit, User
 MIN_PASSWORD_LENGTH = 8
 
 
-class AccountError(ValueError):
-    """An account cannot be created or changed as asked; the message says why.
-
-    ``str(error)`` is English (the CLI has no reader's language); pages show :meth:`translated`.
-    ``field`` names the form field the error belongs beside, when there is one.
-    """
-
-    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
-        self.message = message
-        self.field = field
-        self.params = params
-        super().__init__(message % params if params else message)
-
-    def translated(self) -> str:
-        """The message in the reader's language (needs a request)."""
-        from flask_babel import gettext
-
-        return gettext(self.message, **self.params)
+class AccountError(RuleError):
+    """An account cannot be created or changed as asked; the message says why."""
 
 
 def load_user(user_id: str) -> User | None:

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
 
+from ..errors import RuleError
 from ..extensions import db
 from ..i18n import N_
 from ..models import AgendaItem, Event, Invitation, Person, Unit, User, Venue
@@ -21,24 +22,8 @@ from ..models.types import TranslatableMixin
 Translations = Mapping[str, Mapping[str, str]]
 
 
-class DirectoryError(ValueError):
-    """A unit, person or venue cannot be saved or removed as asked; the message says why.
-
-    ``str(error)`` is English (for the CLI and logs); pages show :meth:`translated`. ``field`` names the
-    form field the error belongs beside, when there is one.
-    """
-
-    def __init__(self, message: str, field: str | None = None, **params: object) -> None:
-        self.message = message
-        self.field = field
-        self.params = params
-        super().__init__(message % params if params else message)
-
-    def translated(self) -> str:
-        """The message in the reader's language (needs a request)."""
-        from flask_babel import gettext
-
-        return gettext(self.message, **self.params)
+class DirectoryError(RuleError):
+    """A unit, person or venue cannot be saved or removed as asked; the message says why."""
 
 
 # --- shared helpers ------------------------------------------------------------------------------------
