@@ -26,6 +26,8 @@ DEFAULTS: dict[str, Any] = {
     "ORGANISATION_NAME_RU": "Государственная миграционная служба",
     "PRESS_CONTACT": "press@migration.example.org",
     "BASE_URL": "http://127.0.0.1:5000",
+    #: Language of emails to units; empty means BABEL_DEFAULT_LOCALE.
+    "MAIL_LANGUAGE": "",
     "MAIL_FROM": "tracker@migration.example.org",
     "ORGANIZER_EMAIL": "protocol@migration.example.org",
     "ORGANIZER_NAME": "Protocol Office",

@@ -41,6 +41,12 @@ def select_timezone() -> str:
     return current_app.config["TIMEZONE"]
 
 
+def mail_language() -> str:
+    """The language emails to units are written in: ``MAIL_LANGUAGE``, else the default locale."""
+    config = current_app.config
+    return str(config.get("MAIL_LANGUAGE") or config.get("BABEL_DEFAULT_LOCALE") or config["CONTENT_LANGUAGE"])
+
+
 def current_language() -> str:
     """The language of this request (``az``, ``ru`` or ``en``)."""
     from flask_babel import get_locale

@@ -198,3 +198,25 @@ def test_update_carries_a_working_answer_link_and_skips_walk_ins(app, client, ma
     response = client.get(link.group(1))
     assert response.status_code == 200
     assert "Upcoming ceremony" in response.get_data(as_text=True)
+
+
+def test_updates_are_written_in_the_configured_mail_language(app, make_event, make_unit, make_invitation):
+    from flask_babel import force_locale, gettext
+
+    from tracker.models import Unit
+
+    app.config["MAIL_LANGUAGE"] = "az"
+    event = make_event("Upcoming ceremony")
+    unit = make_unit("CIT", "Citizenship Department", contact_emails=["cit@units.example.org"])
+    with app.app_context():
+        stored = db.session.get(Unit, unit.id)
+        stored.set_translation("name", "az", "Vətəndaşlıq idarəsi")
+        db.session.commit()
+    make_invitation(event, unit)
+    _move_by_an_hour(app, event.id)
+    message, _inline, _attachment = _calendar_part(_outbox(app, "update")[0].raw)
+    text = message.get_body(preferencelist=("plain",)).get_content()
+    with app.test_request_context(), force_locale("az"):
+        greeting = gettext("Dear colleagues of %(unit)s,", unit="Vətəndaşlıq idarəsi")
+    assert greeting in text
+    assert "Dear colleagues" not in text

@@ -1,6 +1,6 @@
 """The emails of the attendance area (invitation, reminder, withdrawal), queued in the outbox.
 
-Each email goes to all contact addresses of one unit, in the mail language (``BABEL_DEFAULT_LOCALE``),
+Each email goes to all contact addresses of one unit, in the mail language (``MAIL_LANGUAGE``),
 with the event's essentials and the unit's signed answer link. Invitations carry the iCalendar
 invitation (METHOD:REQUEST) so mail clients show Accept/Decline; a withdrawal carries METHOD:CANCEL so the
 event leaves the unit's calendar. Nothing here commits: the message leaves only if the change that
@@ -17,16 +17,12 @@ from flask_babel import gettext as _
 
 from ..calendar.ics import build_invitation_ics, event_location, settings_from_config
 from ..events.display import kind_label, when_text
-from ..i18n import local_datetime, organisation_name
+from ..i18n import local_datetime, mail_language, organisation_name
 from ..mail.compose import compose_email, mailbox
 from ..mail.outbox import queue_email
 from ..models import Invitation, OutboxMessage
 from .links import answer_url
 
-
-def mail_language() -> str:
-    """The language emails to units are written in."""
-    return str(current_app.config.get("BABEL_DEFAULT_LOCALE") or current_app.config["CONTENT_LANGUAGE"])
 
 
 def _context(invitation: Invitation, language: str, *, with_link: bool = True) -> dict[str, Any]:

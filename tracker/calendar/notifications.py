@@ -18,6 +18,7 @@ from sqlalchemy.orm import selectinload
 
 from ..attendance.links import answer_url
 from ..extensions import db
+from ..i18n import mail_language
 from ..mail.compose import compose_email, mailbox
 from ..mail.outbox import queue_email
 from ..models import Event, EventStatus, Invitation, OutboxMessage
@@ -68,7 +69,7 @@ def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] 
     """
     app = current_app
     settings = settings_from_config(app.config)
-    language = app.config.get("BABEL_DEFAULT_LOCALE") or settings.content_language
+    language = mail_language()
     kind = "cancellation" if method == "CANCEL" else "update"
     template = f"calendar/emails/{kind}"
     event_url = settings.event_url(event)
@@ -83,15 +84,15 @@ def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] 
                 continue
             ics = build_invitation_ics(event, invitation, method=method, settings=settings)
             context: dict[str, Any] = {
-                "event": event, "unit": invitation.unit, "changed": changed, "event_url": event_url,
+                "event": event, "unit": invitation.unit, "language": language, "changed": changed, "event_url": event_url,
                 "organizer_name": settings.organizer_name, "organizer_email": settings.organizer_email,
                 # Updates carry the unit's own answer link, so a changed answer needs no password.
                 "answer_url": answer_url(invitation) if kind == "update" else None,
             }
             if kind == "cancellation":
-                subject = _("Cancelled: %(title)s", title=event.title)
+                subject = _("Cancelled: %(title)s", title=event.text("title", language))
             else:
-                subject = _("Updated: %(title)s", title=event.title)
+                subject = _("Updated: %(title)s", title=event.text("title", language))
             message = compose_email(
                 # The same sender and Reply-To as the invitation, so threads and replies stay together.
                 sender=mailbox(settings.organizer_name, app.config["MAIL_FROM"])
