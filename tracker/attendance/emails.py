@@ -24,7 +24,6 @@ from ..models import Invitation, OutboxMessage
 from .links import answer_url
 
 
-
 def _context(invitation: Invitation, language: str, *, with_link: bool = True) -> dict[str, Any]:
     # Called under ``force_locale(language)``: the formatters and labels follow the mail language.
     event = invitation.event
