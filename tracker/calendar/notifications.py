@@ -84,7 +84,8 @@ def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] 
                 continue
             ics = build_invitation_ics(event, invitation, method=method, settings=settings)
             context: dict[str, Any] = {
-                "event": event, "unit": invitation.unit, "language": language, "changed": changed, "event_url": event_url,
+                "event": event, "unit": invitation.unit, "language": language, "changed": changed,
+                "event_url": event_url,
                 "organizer_name": settings.organizer_name, "organizer_email": settings.organizer_email,
                 # Updates carry the unit's own answer link, so a changed answer needs no password.
                 "answer_url": answer_url(invitation) if kind == "update" else None,
