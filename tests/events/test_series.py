@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -75,7 +76,7 @@ def test_series_list_shows_each_series_with_its_number_of_events(client, login, 
     make_event(series_id=series.id, status="draft")
     html = client.get("/series").get_data(as_text=True)
     assert "Khojaly remembrance" in html
-    assert '<td class="num">2</td>' in html
+    assert re.search(r"<td[^>]*class=\"num\">2</td>", html)
 
 
 def test_empty_series_list_tells_organisers_what_to_do(client, login):
