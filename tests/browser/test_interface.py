@@ -128,6 +128,12 @@ def test_main_pages_fit_a_360_pixel_screen(page_factory, live_app, locale):
         width = page.evaluate("document.documentElement.scrollWidth")
         if width > 360:
             too_wide.append((path, width))
+        # A table that scrolls sideways inside its box hides its last columns (the "Answer" link) too.
+        hidden = page.evaluate(
+            "[...document.querySelectorAll('.table-wrap')].filter(w => w.scrollWidth > w.clientWidth + 1).length"
+        )
+        if hidden:
+            too_wide.append((path, f"{hidden} table(s) scroll sideways"))
     assert too_wide == []
 
 
