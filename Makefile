@@ -7,28 +7,37 @@ export FLASK_APP := tracker
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test lint bench catalogs extract-messages serve clean help
+.PHONY: run test lint lock bench catalogs extract-messages serve clean help
 
 help:
 	@echo "make run    - install, migrate, load demo data on first run, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools and run the whole suite (TEST_DATABASE_URL for PostgreSQL)"
 	@echo "make lint   - ruff"
 	@echo "make bench  - speed benchmarks of bench/"
+	@echo "make lock   - refresh the pinned dependencies in requirements/ from pyproject.toml"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
 		{ echo "Python 3.11 or newer is needed (set PYTHON=python3.11)" >&2; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Re-install when pyproject.toml changes.
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+# Everything is installed from the committed lock (requirements/*.txt, with hashes); `make lock` refreshes it.
+# The package itself is installed without build isolation, so that its build backend comes from the lock too.
+$(VENV)/.installed: pyproject.toml requirements/build.txt requirements/run.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/build.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/run.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements/build.txt requirements/dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/build.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
+
+# Resolve pyproject.toml's dependencies afresh into requirements/*.txt (needs the dev tools for uv).
+lock: $(VENV)/.installed-dev
+	UV=$(BIN)/uv bash scripts/lock.sh
 
 # Compiled catalogs (.mo) are build output, never committed. A fuzzy entry is an unchecked guess: refuse it
 # (pybabel would silently leave it out, or skip a whole catalog whose header is fuzzy). Quiet, pybabel prints

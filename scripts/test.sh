@@ -5,6 +5,8 @@ bin=.venv/bin
 
 "$bin/ruff" check --quiet .
 
+bash scripts/server-deps.sh
+
 if [ -d tests/browser ]; then
   bash scripts/browser-deps.sh
 fi

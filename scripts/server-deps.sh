@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Servers the tests start themselves: Redis (shared sign-in throttling across app servers). Installs Debian's
+# package when it is missing and we are root; in CI a missing server is an error, never a skip.
+set -euo pipefail
+
+if ! command -v redis-server >/dev/null; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's redis-server for the tests …"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq redis-server >/dev/null
+  fi
+fi
+if ! command -v redis-server >/dev/null && [ -n "${CI:-}" ]; then
+  echo "error: the tests need redis-server (apt-get install redis-server, as root)." >&2
+  exit 1
+fi
