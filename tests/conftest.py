@@ -34,11 +34,24 @@ from tracker.models import (
     Unit,
     User,
     Venue,
+    users,
 )
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 _pg_schema_ready = False
 TRANSLATIONS = Path(__file__).parent.parent / "tracker" / "translations"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cheap_password_hashes() -> Iterator[None]:
+    """Hash test passwords with one PBKDF2 round instead of scrypt: sign-ins are most of the suite's work.
+
+    Checking a hash reads its method from the hash itself, so nothing else changes; production keeps scrypt
+    (``tests/auth/test_timing.py::test_production_hashes_passwords_with_scrypt``).
+    """
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(users, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
+        yield
 
 
 @pytest.fixture(scope="session", autouse=True)

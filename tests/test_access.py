@@ -7,6 +7,7 @@ the roles it does not name (403) and anonymous visitors (sign-in page), whatever
 from __future__ import annotations
 
 import pytest
+from werkzeug.routing import IntegerConverter
 
 from tracker.models import Role
 
@@ -23,7 +24,7 @@ def _rules(app):
 def _sample_url(rule) -> str:
     values = {}
     for name, converter in rule._converters.items():  # noqa: SLF001
-        values[name] = 999999 if converter.__class__.__name__ == "IntegerConverter" else "x"
+        values[name] = 999999 if isinstance(converter, IntegerConverter) else "x"
     path = rule.build(values, append_unknown=False)[1]
     return path
 

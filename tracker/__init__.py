@@ -37,10 +37,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(app.instance_path)
 
+    from .logs import register_log_masking
+    from .security import register_security
     from .setup import register_blueprints, register_commands, register_errorhandlers, register_extensions
 
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_commands(app)
+    register_security(app)
+    register_log_masking(app)
     return app

@@ -42,14 +42,45 @@ DEFAULTS: dict[str, Any] = {
     "REMINDER_INTERVAL_HOURS": 24,
     "ALARMS": "P1D,PT1H",
     "PAGE_SIZE": 25,
+    #: Largest request body, in bytes (10 MB), uploads included; a larger one is answered 413.
+    "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
+    #: Largest form text held in memory, in bytes (4 MB). Werkzeug's 500 kB would refuse an event with long
+    #: descriptions in three languages (percent-encoding triples non-Latin text) or a pasted calendar email.
+    "MAX_FORM_MEMORY_SIZE": 4 * 1024 * 1024,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
     "WTF_CSRF_TIME_LIMIT": None,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "REMEMBER_COOKIE_SAMESITE": "Lax",
+    #: Sessions (tracker.auth.sessions): signed out after this many minutes without a request …
+    "SESSION_IDLE_MINUTES": 30,
+    #: … and this many hours after signing in, however busy. "Keep me signed in" lasts its own time:
+    "SESSION_MAX_HOURS": 10,
+    #: seconds the remember-me cookie is valid from sign-in (7 days); Flask-Login's default is a year.
+    "REMEMBER_COOKIE_DURATION": 7 * 24 * 3600,
+    #: How long an emailed "forgotten password" link works.
+    "PASSWORD_RESET_HOURS": 2,
+    #: Where sign-in throttling counts (Flask-Limiter): memory:// is per process; give every app server
+    #: the same Redis (redis://host:6379/0) so that they share the counts.
+    "RATELIMIT_STORAGE_URI": "memory://",
+    #: While that storage is unreachable each process counts in memory: sign-in keeps working, still throttled.
+    "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+    #: Moving window: no burst of twice the limit around a window boundary.
+    "RATELIMIT_STRATEGY": "moving-window",
+    #: Failed sign-ins allowed per account (normalised email) and per client address ("; " separates limits).
+    "SIGNIN_LIMIT_ACCOUNT": "5 per minute; 20 per hour",
+    "SIGNIN_LIMIT_ADDRESS": "20 per minute; 100 per hour",
+    #: "Forgotten password" requests allowed per email and per client address.
+    "PASSWORD_RESET_LIMIT_ACCOUNT": "3 per hour",
+    "PASSWORD_RESET_LIMIT_ADDRESS": "20 per hour",
+    #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix are trusted; 0 = none.
+    "PROXY_FIX_HOPS": 0,
 }
 
-_INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE", "MAIL_MAX_ATTEMPTS", "MAIL_RETRY_SECONDS", "MAIL_LEASE_SECONDS"}
+_INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE", "MAIL_MAX_ATTEMPTS", "MAIL_RETRY_SECONDS", "MAIL_LEASE_SECONDS",
+             "PROXY_FIX_HOPS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "REMEMBER_COOKIE_DURATION",
+             "PASSWORD_RESET_HOURS"}
+_INT_KEYS |= {"MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE"}
 
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -31,3 +33,6 @@ migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
 babel = Babel()
+#: Counts failed sign-ins and password-reset requests (``tracker.auth.throttle``); no limit elsewhere.
+#: The storage (RATELIMIT_STORAGE_URI) is chosen when an app is created.
+limiter = Limiter(get_remote_address, key_prefix="tracker")

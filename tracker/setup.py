@@ -5,13 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, render_template
-from flask_babel import gettext
+from flask import Flask, render_template, request
+from flask_babel import format_decimal, gettext
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
+from werkzeug.routing import IntegerConverter
 
-from .extensions import babel, csrf, db, login_manager, migrate
+from .bounds import RECORD_ID
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -32,6 +34,7 @@ def register_extensions(app: Flask) -> None:
         models,  # noqa: F401  (registers every table on the metadata)
     )
     from .auth.services import load_user
+    from .auth.sessions import init_sessions
 
     db.init_app(app)
     with app.app_context():
@@ -43,12 +46,30 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = None
     login_manager.user_loader(load_user)
+    # One setting for both cookies: a remember cookie sent over plain HTTP would undo a Secure session.
+    app.config["REMEMBER_COOKIE_SECURE"] = bool(app.config.get("SESSION_COOKIE_SECURE"))
+    init_sessions(app)
+    limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
     i18n.register_template_helpers(app)
 
 
+class RecordIdConverter(IntegerConverter):
+    """``<int:...>`` for record ids: a number past what the database holds does not match, so it is 404.
+
+    Werkzeug's converter takes any length of digits; SQLite overflows past 2^63 and PostgreSQL past 2^31
+    (INTEGER ids), each a 500. The limit is :data:`tracker.bounds.RECORD_ID`.
+    """
+
+    def __init__(self, url_map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", RECORD_ID.high)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     """Mount every area's blueprint."""
+    # Every ``<int:...>`` in every blueprint gets the bounded converter; it must be in place before the rules.
+    app.url_map.converters["int"] = RecordIdConverter
     from .admin.views import bp as admin_bp
     from .attendance.views import bp as attendance_bp
     from .auth.views import bp as auth_bp
@@ -68,6 +89,9 @@ def register_errorhandlers(app: Flask) -> None:
         code = error.code or 500
         # Werkzeug's default descriptions and Flask-WTF's CSRF reasons are English only; show ours alone.
         description = None if error.description == type(error).description else error.description
+        if isinstance(error, RequestEntityTooLarge):
+            description = gettext("What was sent is larger than this site accepts (at most %(size)s). Shorten "
+                                  "the text or send a smaller file.", size=_size_limit(app))
         if isinstance(error, CSRFError):
             description = gettext("The form had expired or did not come from this site. Go back, reload the page "
                                   "and send it again.")
@@ -75,6 +99,15 @@ def register_errorhandlers(app: Flask) -> None:
 
     for code in (400, 403, 404, 405, 409, 410, 413, 422, 500):
         app.register_error_handler(code, render_error)
+
+
+def _size_limit(app: Flask) -> str:
+    """The limit the request passed, as "10 MB": the whole body's, else the one on a form's text."""
+    body_limit, form_limit = app.config.get("MAX_CONTENT_LENGTH"), app.config.get("MAX_FORM_MEMORY_SIZE")
+    length = request.content_length
+    passed_body = body_limit and (length is None or length > body_limit)
+    limit = body_limit if passed_body else form_limit or body_limit or 0
+    return gettext("%(number)s MB", number=format_decimal(round(limit / (1024 * 1024), 1)))
 
 
 def register_commands(app: Flask) -> None:

@@ -9,6 +9,7 @@ import pytest
 from flask import Flask
 
 from tracker.extensions import db
+from tracker.mail.deferred import compose_pending
 from tracker.models import Event, Invitation, OutboxMessage, Unit
 
 
@@ -52,10 +53,11 @@ def reload(app: Flask) -> Callable[[type, int], Any]:
 
 @pytest.fixture
 def outbox(app: Flask) -> Callable[..., list[OutboxMessage]]:
-    """``outbox(kind=None)``: the queued messages, oldest first (detached)."""
+    """``outbox(kind=None)``: the queued messages, oldest first (detached), composed as the mail worker would."""
 
     def messages(kind: str | None = None) -> list[OutboxMessage]:
         with app.app_context():
+            compose_pending()  # bulk rounds leave composing to the mail worker; ``raw`` is read below
             query = db.select(OutboxMessage).order_by(OutboxMessage.id)
             if kind:
                 query = query.where(OutboxMessage.kind == kind)

@@ -22,7 +22,7 @@ def test_a_link_opens_the_answer_form_without_signing_in(app, client, invitation
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Invitation for Citizenship Department" in html and 'name="status"' in html
-    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["Referrer-Policy"] == "same-origin"
     assert "no-store" in response.headers["Cache-Control"]
 
 

@@ -11,12 +11,14 @@ import icalendar
 from tests.calendar.conftest import load_event
 from tests.calendar.ics_checks import check_calendar, single_event
 from tracker.extensions import db
+from tracker.mail.deferred import compose_pending
 from tracker.models import EventStatus, Invitation, OutboxMessage
 from tracker.signals import event_cancelled, event_rescheduled
 
 
 def _outbox(app, kind: str | None = None) -> list[OutboxMessage]:
     with app.app_context():
+        compose_pending()  # the messages are queued to be composed by the mail worker
         query = db.select(OutboxMessage).order_by(OutboxMessage.id)
         if kind:
             query = query.where(OutboxMessage.kind == kind)
@@ -24,6 +26,12 @@ def _outbox(app, kind: str | None = None) -> list[OutboxMessage]:
         for row in rows:
             db.session.expunge(row)
         return list(rows)
+
+
+def compose_pending_in(app) -> None:
+    """Compose what is waiting to be composed, as the mail worker does every few seconds."""
+    with app.app_context():
+        compose_pending()
 
 
 def _calendar_part(raw: bytes) -> tuple[email.message.EmailMessage, bytes, bytes]:
@@ -165,7 +173,10 @@ def test_invitation_emails_carry_a_valid_request_then_updates_follow(app, upcomi
         event = load_event(event_id)
         invite_units(event, [db.session.get(Unit, unit_id)], by_user=None)
         db.session.commit()
+    # The mail worker composes each round's messages within seconds, before the next change comes.
+    compose_pending_in(app)
     _move_by_an_hour(app, event_id)
+    compose_pending_in(app)
     _cancel(app, event_id)
     rows = _outbox(app)
     assert [r.kind for r in rows] == ["invitation", "update", "cancellation"]

@@ -249,3 +249,14 @@ def test_an_invitation_arrives_over_smtp_with_text_html_and_the_calendar_invitat
     calendar = next(part for part in received.walk() if part.get_content_type() == "text/calendar")
     assert calendar.get_param("method") == "REQUEST"
     assert b"METHOD:REQUEST" in calendar.get_payload(decode=True)
+
+
+def test_a_refusal_with_control_characters_is_recorded_without_them(app, smtp_server, queue, outbox_rows):
+    # The server's words are stored with a core UPDATE, past the flush that cleans text; PostgreSQL refuses NUL.
+    server = smtp_server()
+    app.config["SMTP_URL"] = server.url
+    server.mailbox.reply = "554 5.6.0 Rejected\x00 by\x07 policy\x1b"
+    queue(1)
+    assert _deliver(app).failed == 1
+    [row] = outbox_rows()
+    assert "554 5.6.0 Rejected by policy" in row.last_error

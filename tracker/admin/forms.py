@@ -62,7 +62,7 @@ class NewAccountForm(AccountForm):
     password = PasswordField(
         _l("Password"),
         validators=[DataRequired(), Length(max=200)],
-        description=_l("At least 8 characters. Tell the person; they cannot reset it themselves yet."),
+        description=_l("At least 8 characters."),
     )
 
 

@@ -13,6 +13,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import roles_required
 from ..auth.services import AccountError, create_user, set_user_password, update_user
+from ..bounds import requested_page
 from ..directory.forms import unit_choices
 from ..extensions import db
 from ..i18n import current_language
@@ -43,7 +44,7 @@ def list_users() -> str:
         select = select.where(or_(User.email.ilike(f"%{query}%"), User.name.ilike(f"%{query}%")))
     pagination = db.paginate(
         select,
-        page=request.args.get("page", 1, type=int),
+        page=requested_page(request.args),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

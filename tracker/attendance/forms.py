@@ -22,10 +22,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..bounds import HEADCOUNT, RECORD_ID, DateWithinBounds, NumberWithinBounds, parse_number
 from ..forms import BaseForm
 from ..i18n import current_language
 from ..models import Event, Invitation, InvitationStatus, Unit
-from .services import MAX_HEADCOUNT, InviteScope, answer_problems
+from .services import InviteScope, answer_problems
 
 
 def options(pairs: Sequence[tuple[Any, Any]]) -> list[SelectChoice]:
@@ -49,7 +50,7 @@ class AnswerForm(BaseForm):
     """A unit's answer. ``version`` is the ``Invitation.version`` the form was rendered with."""
 
     status = RadioField(_l("Will your unit attend?"), choices=ANSWER_CHOICES, validators=[InputRequired()])
-    headcount = IntegerField(_l("Number of people"), validators=[Optional(), NumberRange(min=0, max=MAX_HEADCOUNT)])
+    headcount = IntegerField(_l("Number of people"), validators=[Optional(), NumberWithinBounds(HEADCOUNT)])
     delegates = TextAreaField(_l("Delegates (one name per line)"), validators=[Length(max=5000)])
     note = TextAreaField(_l("Note for the organisers"), validators=[Length(max=2000)])
     version = HiddenField(validators=[DataRequired()])
@@ -60,7 +61,7 @@ class AnswerForm(BaseForm):
 
     def validate_version(self, field: Field) -> None:
         """The version is a positive whole number (the form was not fiddled with)."""
-        if not str(field.data or "").isdigit():
+        if parse_number(str(field.data or ""), RECORD_ID) is None:
             raise ValidationError(_l("The form is damaged; reload the page."))
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -87,7 +88,9 @@ class AnswerForm(BaseForm):
     @property
     def expected_version(self) -> int:
         """The version the answer is based on."""
-        return int(self.version.data)
+        version = parse_number(self.version.data, RECORD_ID)
+        assert version is not None  # checked by validate_version
+        return version
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -133,7 +136,7 @@ class DeadlineForm(BaseForm):
     """The instant answers close, in the event's own time zone; empty means "when the event starts"."""
 
     deadline = DateTimeLocalField(_l("Answers accepted until"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%dT%H:%M:%S"],
-                                  validators=[Optional()])
+                                  validators=[Optional(), DateWithinBounds()])
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -173,7 +176,7 @@ class CheckInForm(BaseForm):
         for came, was in self.rows():
             if came.name not in submitted:
                 continue  # a row added after the page was shown: not touched here
-            shown = int(was.data) if str(was.data or "").isdigit() else None
+            shown = parse_number(str(was.data or ""), HEADCOUNT)
             if came.data != shown:
                 changed[int(came.name.removeprefix("came_"))] = came.data
         return changed
@@ -190,7 +193,7 @@ def check_in_form(invitations: Sequence[Invitation], **kwargs: Any) -> CheckInFo
         setattr(
             EventCheckInForm,
             f"came_{invitation.id}",
-            IntegerField(unit_name(invitation.unit), validators=[Optional(), NumberRange(min=0, max=MAX_HEADCOUNT)],
+            IntegerField(unit_name(invitation.unit), validators=[Optional(), NumberWithinBounds(HEADCOUNT)],
                          default=invitation.actual_attendance),
         )
         setattr(EventCheckInForm, f"was_{invitation.id}", HiddenField(default=shown))
@@ -201,7 +204,8 @@ class WalkInForm(BaseForm):
     """People from a unit that was not invited."""
 
     unit = SelectField(_l("Unit"), coerce=int, validators=[InputRequired()])
-    came = IntegerField(_l("People who came"), validators=[InputRequired(), NumberRange(min=1, max=MAX_HEADCOUNT)])
+    came = IntegerField(_l("People who came"),
+                        validators=[InputRequired(), NumberRange(min=1, max=HEADCOUNT.high)])
 
     def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -16,11 +16,12 @@ from enum import StrEnum
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, update
+from sqlalchemy import insert, or_, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
+from ..bounds import HEADCOUNT, check_instant, check_number
 from ..errors import RuleError
 from ..extensions import db
 from ..i18n import N_
@@ -32,7 +33,8 @@ from . import emails
 ANSWER_STATUSES = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
 #: The fields of an answer, as kept in the history.
 ANSWER_FIELDS = ("status", "headcount", "delegates", "note")
-MAX_HEADCOUNT = 10_000
+#: Most people one unit announces or brings (the range lives in :mod:`tracker.bounds`).
+MAX_HEADCOUNT = HEADCOUNT.high
 
 
 class AttendanceError(RuleError):
@@ -229,6 +231,10 @@ def invite_units(event: Event, units: Sequence[Unit], *, by_user: User | None, n
 
     Units already invited are left alone. Only scheduled events whose answers are still open take
     invitations: a unit invited after the deadline could not answer.
+
+    Invitations, their history entries and their emails are written with one INSERT each, whatever the
+    number of units, and the emails are composed later by the mail worker: a round of thousands of units
+    holds the database's write lock for a fraction of a second, so answers sent meanwhile are stored.
     """
     if event.status != EventStatus.SCHEDULED:
         raise AttendanceError(N_("Only scheduled events can have invitations; schedule the event first."))
@@ -239,25 +245,33 @@ def invite_units(event: Event, units: Sequence[Unit], *, by_user: User | None, n
         db.session.execute(db.select(Invitation.unit_id).where(Invitation.event_id == event.id)).scalars()
     )
     result = InviteResult()
+    new_units: list[Unit] = []
     for unit in units:
         if unit.id in existing:
             result.already_invited.append(unit)
             continue
-        invitation = Invitation(event=event, unit=unit, invited_at=moment)
-        db.session.add(invitation)
-        result.invited.append(invitation)
+        new_units.append(unit)
         existing.add(unit.id)
-    db.session.flush()
-    for invitation in result.invited:
-        db.session.add(
-            AuditEntry(at=moment, user_id=_user_id(by_user), invitation_id=invitation.id, event_id=event.id,
-                       action="invite", new={"unit": invitation.unit.code})
-        )
-        if invitation.unit.contact_emails:
-            emails.queue_invitation(invitation)
-        else:
-            result.no_contacts.append(invitation.unit)
-    db.session.flush()
+    if not new_units:
+        return result
+    db.session.flush()  # anything pending goes first: the statements below bypass the unit of work
+    # RETURNING rows may come in any order: each is matched to its unit by unit_id.
+    by_id = {invitation.unit_id: invitation for invitation in db.session.scalars(
+        insert(Invitation).returning(Invitation),
+        [{"event_id": event.id, "unit_id": unit.id, "invited_at": moment} for unit in new_units],
+    )}
+    for unit in new_units:
+        invitation = by_id[unit.id]
+        set_committed_value(invitation, "unit", unit)
+        result.invited.append(invitation)
+        if not emails.contact_addresses(unit):
+            result.no_contacts.append(unit)
+    db.session.execute(insert(AuditEntry), [
+        {"at": moment, "user_id": _user_id(by_user), "invitation_id": invitation.id, "event_id": event.id,
+         "action": "invite", "new": {"unit": invitation.unit.code}}
+        for invitation in result.invited
+    ])
+    emails.queue_invitations(result.invited)
     return result
 
 
@@ -297,6 +311,7 @@ def set_answer_deadline(event: Event, deadline: datetime | None, *, by_user: Use
     """Set (or with ``None`` clear, meaning "until the start") the instant answers close."""
     if deadline is not None and deadline.tzinfo is None:
         raise ValueError("naive deadline")
+    check_instant(deadline, event.zone, "deadline", AttendanceError)
     if deadline is not None and deadline > event.ends_at:
         raise AttendanceError(N_("The deadline cannot be after the event ends."), field="deadline")
     old = event.answer_deadline
@@ -337,7 +352,8 @@ def remind_pending_units(event: Event, *, by_user: User | None, now: datetime | 
     """Queue a reminder to every invited unit without an answer, at most once per interval per unit.
 
     The "once per interval" rule holds even when two organisers press the button together: the
-    reminder time is set with a conditional UPDATE, and only the request whose UPDATE hit the row queues.
+    reminder time is set with one conditional UPDATE, and only the request whose UPDATE hit a row queues
+    its reminder. Like invitations, the reminders are queued with one INSERT and composed later.
     """
     if not answers_open(event, now):
         raise AnswersClosed(N_("Answers for this event are closed; there is nothing to remind about."))
@@ -350,35 +366,43 @@ def remind_pending_units(event: Event, *, by_user: User | None, now: datetime | 
         .where(Invitation.event_id == event.id, Invitation.walk_in.is_(False))
         .options(selectinload(Invitation.unit))
     ).scalars().all()
+    candidates = []
     for invitation in sorted(invitations, key=lambda i: i.unit.name):
         if invitation.answered:
             result.answered += 1
-            continue
-        if not invitation.unit.contact_emails:
+        elif not emails.contact_addresses(invitation.unit):
             result.no_contacts.append(invitation)
-            continue
-        if invitation.last_reminded_at is not None and invitation.last_reminded_at > cutoff:
+        elif invitation.last_reminded_at is not None and invitation.last_reminded_at > cutoff:
             result.recently_reminded.append(invitation)
-            continue
-        claimed = db.session.execute(
-            update(Invitation)
-            .where(
-                Invitation.id == invitation.id,
-                Invitation.status == InvitationStatus.PENDING,
-                or_(Invitation.last_reminded_at.is_(None), Invitation.last_reminded_at <= cutoff),
-            )
-            .values(last_reminded_at=moment)
-            .execution_options(synchronize_session=False)
+        else:
+            candidates.append(invitation)
+    if not candidates:
+        return result
+    db.session.flush()  # anything pending goes first: the statements below bypass the unit of work
+    claimed = set(db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.id.in_([invitation.id for invitation in candidates]),
+            Invitation.status == InvitationStatus.PENDING,
+            or_(Invitation.last_reminded_at.is_(None), Invitation.last_reminded_at <= cutoff),
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        .values(last_reminded_at=moment)
+        .returning(Invitation.id)
+        .execution_options(synchronize_session=False)
+    ).scalars())
+    for invitation in candidates:
+        if invitation.id in claimed:
+            set_committed_value(invitation, "last_reminded_at", moment)
+            result.queued.append(invitation)
+        else:  # another round got there first
             result.recently_reminded.append(invitation)
-            continue
-        set_committed_value(invitation, "last_reminded_at", moment)
-        emails.queue_reminder(invitation)
-        db.session.add(AuditEntry(at=moment, user_id=_user_id(by_user), invitation_id=invitation.id,
-                                  event_id=event.id, action="remind"))
-        result.queued.append(invitation)
-    db.session.flush()
+    if result.queued:
+        db.session.execute(insert(AuditEntry), [
+            {"at": moment, "user_id": _user_id(by_user), "invitation_id": invitation.id, "event_id": event.id,
+             "action": "remind"}
+            for invitation in result.queued
+        ])
+        emails.queue_reminders(result.queued)
     return result
 
 
@@ -397,14 +421,17 @@ def record_check_in(event: Event, counts: dict[int, int | None], *, by_user: Use
     """
     if not check_in_open(event):
         raise AttendanceError(N_("Attendance can be recorded only for scheduled or held events."))
+    # Every number first, so that a refused one leaves every row as it was.
+    for invitation_id, came in counts.items():
+        if came is not None and came < 0:
+            raise AttendanceError(N_("The number of people cannot be negative."))
+        check_number(came, HEADCOUNT, f"came_{invitation_id}", AttendanceError)
     invitations = db.session.execute(
         db.select(Invitation).where(Invitation.event_id == event.id, Invitation.id.in_(list(counts)))
     ).scalars().all()
     changed = 0
     for invitation in invitations:
         came = counts[invitation.id]
-        if came is not None and came < 0:
-            raise AttendanceError(N_("The number of people cannot be negative."))
         if came == invitation.actual_attendance:
             continue
         _set_actual_attendance(invitation, came)
@@ -423,6 +450,7 @@ def add_walk_in(event: Event, unit: Unit, came: int, *, by_user: User | None) ->
         raise AttendanceError(N_("Attendance can be recorded only for scheduled or held events."))
     if came < 1:
         raise AttendanceError(N_("A walk-in brings at least 1 person."), field="came")
+    check_number(came, HEADCOUNT, "came", AttendanceError)
     already = db.session.execute(
         db.select(Invitation.id).where(Invitation.event_id == event.id, Invitation.unit_id == unit.id)
     ).scalar_one_or_none()

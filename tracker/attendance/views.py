@@ -248,8 +248,8 @@ def answer_by_link(token: str) -> Response:
         response = _answer_page(invitation, via=AnswerChannel.LINK, by_user=by_user,
                                 template="attendance/link.html")
     page = make_response(response)
-    # The token is a password for this one invitation: keep it out of Referer headers and caches.
-    page.headers["Referrer-Policy"] = "no-referrer"
+    # The token is a password for this one invitation: keep it out of caches. Referer: the site-wide
+    # same-origin policy (tracker.security) — ``no-referrer`` would fail the form's CSRF check over HTTPS.
     page.headers["Cache-Control"] = "no-store"
     return page
 

@@ -8,8 +8,9 @@ import sys
 import click
 from flask.cli import AppGroup
 
+from ..directory.services import find_unit_by_code
 from ..extensions import db
-from ..models import Role, Unit
+from ..models import Role
 from .services import AccountError, create_user
 
 users_cli = AppGroup("users", help="Manage accounts.")
@@ -28,7 +29,7 @@ def create_command(
     """Create an account with EMAIL."""
     unit = None
     if unit_code:
-        unit = db.session.execute(db.select(Unit).where(Unit.code == unit_code)).scalar_one_or_none()
+        unit = find_unit_by_code(unit_code)
         if unit is None:
             click.echo(f"Error: no unit with code {unit_code!r}", err=True)
             sys.exit(2)

@@ -1,12 +1,14 @@
-"""Sign-in form."""
+"""Sign-in, forgotten-password and password-change forms."""
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, HiddenField, PasswordField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from ..forms import BaseForm
+from .services import AccountError
 
 
 class LoginForm(BaseForm):
@@ -16,3 +18,33 @@ class LoginForm(BaseForm):
     password = PasswordField(_l("Password"), validators=[DataRequired()])
     remember = BooleanField(_l("Keep me signed in on this computer"))
     next = HiddenField()
+
+
+class ForgotPasswordForm(BaseForm):
+    """The email of the account whose password was forgotten."""
+
+    email = EmailField(_l("Email"), validators=[DataRequired(), Email(), Length(max=254)])
+
+
+class NewPasswordForm(BaseForm):
+    """A new password, typed twice (the length rule is ``check_password_rule``'s)."""
+
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
+                             description=_l("At least 8 characters."))
+    confirm = PasswordField(_l("New password again"), validators=[DataRequired(), Length(max=200)])
+
+    def validate_confirm(self, field: Field) -> None:
+        """Both entries must be the same, so that a typo does not lock the person out."""
+        if field.data != self.password.data:
+            raise ValidationError(_("The two passwords are not the same."))
+
+    def add_error(self, error: AccountError) -> None:
+        """Show a rule broken in the account services beside its field."""
+        target = self._fields.get(error.field or "password") or self.password
+        target.errors = [*target.errors, error.translated()]
+
+
+class ChangePasswordForm(NewPasswordForm):
+    """The signed-in person's current password, and the new one twice."""
+
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])

@@ -1,31 +1,53 @@
-"""Sign in, sign out, choose the interface language."""
+"""Sign in and out, forgotten and changed passwords, choose the interface language."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import format_timedelta
 from flask_babel import gettext as _
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
+from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
 from ..extensions import db
 from .access import public, signed_in
-from .forms import LoginForm
-from .services import authenticate, is_safe_next
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
+from .reset import ResetProblem, check_reset_token, request_password_reset
+from .services import (
+    AccountError,
+    authenticate,
+    change_own_password,
+    end_all_sessions,
+    is_safe_next,
+    set_user_password,
+)
+from .sessions import end_session, renew_session, start_session
+from .throttle import (
+    limit_failed_password_checks,
+    limit_failed_sign_ins,
+    limit_reset_requests,
+    note_failed_sign_in,
+    retry_after_seconds,
+)
 
 bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
 @public
-def login() -> str | Response:
+@limit_failed_sign_ins
+def login() -> str | Response | tuple[str, int]:
     """Show the sign-in form; on success go to ``next`` when it is a path on this site."""
     form = LoginForm(next=request.args.get("next", ""))
     if form.validate_on_submit():
         user = authenticate(form.email.data or "", form.password.data or "")
         if user is None:
+            note_failed_sign_in()
             form.password.errors.append(_("Wrong email or password, or the account is disabled."))
         else:
-            login_user(user, remember=form.remember.data)
+            start_session(user, remember=bool(form.remember.data))
             target = form.next.data
             return redirect(target if is_safe_next(target) else url_for("events.home"))
     status = 200 if not form.errors else 422
@@ -35,10 +57,100 @@ def login() -> str | Response:
 @bp.route("/logout", methods=["POST"])
 @signed_in
 def logout() -> Response:
-    """Sign out and return to the sign-in page."""
-    logout_user()
+    """Sign out here and everywhere else: every session and remember cookie of the account ends."""
+    end_all_sessions(current_user._get_current_object())
+    db.session.commit()
+    end_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@public
+@limit_reset_requests
+def forgot_password() -> str | Response | tuple[str, int]:
+    """Ask for a reset link; the answer is the same whether or not an account has the email."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        request_password_reset(form.email.data or "")
+        db.session.commit()
+        flash(_("If an active account has this email, a link to set a new password is on its way to it."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str) -> Response | tuple[str, int]:
+    """Set a new password from an emailed link; every other session of the account ends."""
+    user, problem = check_reset_token(token)
+    if user is None:
+        status = 404 if problem == ResetProblem.INVALID else 410
+        return _private(render_template("auth/reset_invalid.html", problem=problem), status)
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        try:
+            set_user_password(user, form.password.data or "")
+        except AccountError as error:
+            db.session.rollback()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Sign in with the new one."), "success")
+            return redirect(url_for("auth.login"))
+    return _private(render_template("auth/reset.html", form=form), 422 if form.errors else 200)
+
+
+def _private(body: str, status: int) -> Response:
+    """The reset page holds a secret in its address: never cache it.
+
+    The site-wide ``Referrer-Policy: same-origin`` (tracker.security) already keeps the address from other
+    sites; ``no-referrer`` here would make Flask-WTF refuse the form over HTTPS, which needs a same-origin Referer.
+    """
+    response = current_app.make_response((body, status))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@signed_in
+@limit_failed_password_checks
+def change_password() -> str | Response | tuple[str, int]:
+    """The signed-in person changes their own password; their other sessions end, this one goes on."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            change_own_password(user, form.current_password.data or "", form.password.data or "")
+        except AccountError as error:
+            db.session.rollback()
+            if error.field == "current_password":
+                note_failed_sign_in()
+            form.add_error(error)
+        else:
+            db.session.commit()
+            renew_session(user, remember=current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
+                          in request.cookies)
+            flash(_("Your password is changed. Every other session of your account has ended."), "success")
+            return redirect(url_for("events.home"))
+    return render_template("auth/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.errorhandler(TooManyRequests)
+def too_many_attempts(_error: TooManyRequests) -> Response:
+    """The throttled page again, saying how long to wait, with ``Retry-After``."""
+    seconds = retry_after_seconds()
+    message = _("Too many attempts. Please wait %(wait)s and try again.",
+                wait=format_timedelta(timedelta(seconds=seconds), threshold=1))
+    if request.endpoint == "auth.forgot_password":
+        page = render_template("auth/forgot.html", form=ForgotPasswordForm(), throttled=message)
+    elif request.endpoint == "auth.change_password":
+        page = render_template("auth/password.html", form=ChangePasswordForm(), throttled=message)
+    else:
+        page = render_template("auth/login.html", form=LoginForm(), throttled=message)
+    response = current_app.make_response((page, 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/language", methods=["POST"])

@@ -16,7 +16,6 @@ Rules every file follows (see ``docs/calendar.md``):
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -31,6 +30,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..models import AgendaItem, Event, EventKind, EventStatus, Invitation, InvitationStatus, Series
+from ..text import clean_text as printable
 
 PRODID = "-//tracker//Ceremony tracker//EN"
 
@@ -54,9 +54,6 @@ STATUS_BY_EVENT_STATUS = {
 PUBLISHED_STATUSES = (EventStatus.SCHEDULED, EventStatus.HELD, EventStatus.CANCELLED)
 
 ITIP_METHODS = ("REQUEST", "CANCEL")
-
-# Control characters are not allowed in iCalendar TEXT (RFC 5545 §3.3.11), except as escaped newlines.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 @dataclass(frozen=True)
@@ -136,15 +133,12 @@ def settings_from_app(language: str | None = None) -> CalendarSettings:
 
 
 def clean_text(value: str | None) -> str:
-    """Text safe for an iCalendar TEXT value: newlines normalised to LF, other control characters dropped.
+    """Text safe for an iCalendar TEXT value: the storage rule of :func:`tracker.text.clean_text`.
 
-    CRLF and a lone CR become LF (icalendar escapes LF as ``\\n``); NUL and the other C0 controls except
-    TAB cannot be represented in iCalendar and are removed.
+    Stored text is clean already; the builder applies the rule again because it is also given objects that
+    were never stored (previews, tests). CRLF and a lone CR become LF (icalendar escapes LF as ``\\n``).
     """
-    if not value:
-        return ""
-    value = value.replace("\r\n", "\n").replace("\r", "\n")
-    return _CONTROL.sub("", value)
+    return printable(value) if value else ""
 
 
 def clean_line(value: str | None) -> str:

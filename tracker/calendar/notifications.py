@@ -3,12 +3,15 @@
 When the events services raise ``event.sequence`` and send :data:`~tracker.signals.event_rescheduled`
 or :data:`~tracker.signals.event_cancelled`, every invited unit gets an iTIP message with the same UID
 and the new SEQUENCE (METHOD:REQUEST for an update, METHOD:CANCEL with STATUS:CANCELLED for a
-cancellation), queued in the outbox in the same transaction. Nothing here commits.
+cancellation), queued in the outbox in the same transaction. Nothing here commits. The messages are
+composed later by the mail worker (``tracker.mail.deferred``), so a change that reaches thousands of
+units holds the database only for one INSERT.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from email.message import EmailMessage
 from typing import Any
 
 from flask import Flask, current_app, render_template
@@ -16,12 +19,13 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from ..attendance.emails import contact_addresses
 from ..attendance.links import answer_url
 from ..extensions import db
 from ..i18n import mail_language
 from ..mail.compose import compose_email, mailbox
-from ..mail.outbox import queue_email
-from ..models import Event, EventStatus, Invitation, OutboxMessage
+from ..mail.deferred import Draft, queue_for_composition
+from ..models import Event, EventStatus, Invitation
 from ..signals import event_cancelled, event_rescheduled
 from .ics import build_invitation_ics, settings_from_config
 
@@ -62,52 +66,69 @@ def _changed_labels(fields: Iterable[str]) -> list[str]:
     return seen
 
 
-def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] = ()) -> list[OutboxMessage]:
+def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] = ()) -> int:
     """Queue METHOD ``method`` (REQUEST = update, CANCEL = cancellation) to every invited unit's contacts.
 
-    Units without a contact address are skipped. Returns the outbox rows (one per unit).
+    Units without a contact address are skipped. The messages are queued with one INSERT and composed by
+    the mail worker (:func:`compose_update`, :func:`compose_cancellation`) from the event as it is then,
+    so they carry its latest SEQUENCE. Returns how many were queued (one per unit).
     """
+    kind = "cancellation" if method == "CANCEL" else "update"
+    recipe = {"fields": sorted(set(fields))} if kind == "update" else None
+    return queue_for_composition(
+        kind, [(invitation, contact_addresses(invitation.unit)) for invitation in _invitations(event)], recipe=recipe
+    )
+
+
+def compose_update(draft: Draft) -> EmailMessage | None:
+    """The update (METHOD:REQUEST, same UID, the current SEQUENCE) naming what changed, with the answer link.
+
+    ``None`` (not sent) when the event was cancelled before it was composed: its cancellation is queued.
+    """
+    if draft.invitation.event.status == EventStatus.CANCELLED:
+        return None
+    return _compose(draft, method="REQUEST")
+
+
+def compose_cancellation(draft: Draft) -> EmailMessage:
+    """The cancellation (METHOD:CANCEL, STATUS:CANCELLED, the current SEQUENCE)."""
+    return _compose(draft, method="CANCEL")
+
+
+def _compose(draft: Draft, *, method: str) -> EmailMessage:
     app = current_app
+    invitation = draft.invitation
+    event = invitation.event
     settings = settings_from_config(app.config)
     language = mail_language()
     kind = "cancellation" if method == "CANCEL" else "update"
     template = f"calendar/emails/{kind}"
-    event_url = settings.event_url(event)
-    queued = []
-    # The services changed foreign keys (venue_id …) and flushed; reload the relationships from them.
-    db.session.expire(event, ["venue", "presiding", "series", "agenda"])
     with force_locale(language):
-        changed = _changed_labels(fields)
-        for invitation in _invitations(event):
-            recipients = [a.strip() for a in (invitation.unit.contact_emails or []) if a.strip()]
-            if not recipients:
-                continue
-            ics = build_invitation_ics(event, invitation, method=method, settings=settings)
-            context: dict[str, Any] = {
-                "event": event, "unit": invitation.unit, "language": language, "changed": changed,
-                "event_url": event_url,
-                "organizer_name": settings.organizer_name, "organizer_email": settings.organizer_email,
-                # Updates carry the unit's own answer link, so a changed answer needs no password.
-                "answer_url": answer_url(invitation) if kind == "update" else None,
-            }
-            if kind == "cancellation":
-                subject = _("Cancelled: %(title)s", title=event.text("title", language))
-            else:
-                subject = _("Updated: %(title)s", title=event.text("title", language))
-            message = compose_email(
-                # The same sender and Reply-To as the invitation, so threads and replies stay together.
-                sender=mailbox(settings.organizer_name, app.config["MAIL_FROM"])
-                if settings.organizer_name else app.config["MAIL_FROM"],
-                to=recipients,
-                subject=" ".join(subject.split()),
-                text=render_template(f"{template}.txt", **context),
-                html=render_template(f"{template}.html", **context),
-                calendar=ics,
-                calendar_method=method,
-                reply_to=settings.organizer_email,
-            )
-            queued.append(queue_email(message, kind=kind, event=event, invitation=invitation))
-    return queued
+        ics = build_invitation_ics(event, invitation, method=method, settings=settings)
+        context: dict[str, Any] = {
+            "event": event, "unit": invitation.unit, "language": language,
+            "changed": _changed_labels(draft.recipe.get("fields", ())),
+            "event_url": settings.event_url(event),
+            "organizer_name": settings.organizer_name, "organizer_email": settings.organizer_email,
+            # Updates carry the unit's own answer link, so a changed answer needs no password.
+            "answer_url": answer_url(invitation) if kind == "update" else None,
+        }
+        if kind == "cancellation":
+            subject = _("Cancelled: %(title)s", title=event.text("title", language))
+        else:
+            subject = _("Updated: %(title)s", title=event.text("title", language))
+        return compose_email(
+            # The same sender and Reply-To as the invitation, so threads and replies stay together.
+            sender=mailbox(settings.organizer_name, app.config["MAIL_FROM"])
+            if settings.organizer_name else app.config["MAIL_FROM"],
+            to=draft.to,
+            subject=" ".join(subject.split()),
+            text=render_template(f"{template}.txt", **context),
+            html=render_template(f"{template}.html", **context),
+            calendar=ics,
+            calendar_method=method,
+            reply_to=settings.organizer_email,
+        )
 
 
 def on_event_rescheduled(sender: Event, fields: Iterable[str] = (), **_extra: Any) -> None:

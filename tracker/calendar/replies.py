@@ -10,13 +10,17 @@ from __future__ import annotations
 
 import email
 import email.policy
+import re
 from dataclasses import dataclass
 from email.message import EmailMessage
+from email.parser import BytesHeaderParser
 from typing import Any
 from urllib.parse import unquote
 
 import icalendar
 from flask_babel import lazy_gettext as _l
+
+from ..bounds import MAX_MIME_DEPTH
 
 #: Reply PARTSTAT → invitation status.
 STATUS_BY_PARTSTAT = {
@@ -63,6 +67,77 @@ def address_of(value: Any) -> str:
     return unquote(text).strip().lower()
 
 
+#: What Python's email parser takes for a header line (``email.feedparser.headerRE``).
+_HEADER_LINE = re.compile(rb"^(From |[\041-\071\073-\176]*:|[\t ])")
+
+
+def _opened_level(header_lines: list[bytes], in_digest: bool) -> tuple[bool, bytes | None, bool]:
+    """Whether a part with these headers nests another level, the boundary that ends its parts, and
+    whether it is a digest (whose parts are messages unless they say otherwise).
+
+    A multipart with a boundary nests its parts; a ``message/*`` part (other than delivery-status, which
+    holds header blocks only) nests a whole message. Both are where Python's parser recurses.
+    """
+    headers = BytesHeaderParser(policy=email.policy.compat32).parsebytes(b"\n".join(header_lines))
+    if in_digest and headers.get("content-type") is None:
+        return True, None, False
+    maintype, subtype = headers.get_content_maintype(), headers.get_content_subtype()
+    if maintype == "multipart":
+        boundary = headers.get_boundary()
+        if boundary:
+            return True, boundary.encode("ascii", "surrogateescape"), subtype == "digest"
+        return False, None, False
+    return maintype == "message" and subtype != "delivery-status", None, False
+
+
+def mime_depth(data: bytes, limit: int = MAX_MIME_DEPTH) -> int:
+    """How deep the parts of the email ``data`` nest, counted without parsing it (stops past ``limit``).
+
+    Python's email parser and ``Message.walk`` recurse once per level, so a crafted email nesting a
+    thousand multiparts ends in ``RecursionError``. This scan reads the lines once, keeping a stack of
+    the levels still open, the way the parser finds parts, but without recursion.
+    """
+    # Enclosing levels, innermost last: (boundary, is a digest); a nested message has no boundary.
+    open_levels: list[tuple[bytes | None, bool]] = []
+    depth = 0
+    header_lines: list[bytes] | None = []  # collecting a part's headers; None while in a body
+    in_digest = False  # the headers being collected are those of a digest's part
+    for line in data.splitlines():
+        if header_lines is not None:
+            if line and _HEADER_LINE.match(line):
+                header_lines.append(line)
+                continue
+            nests, boundary, digest = _opened_level(header_lines, in_digest)
+            header_lines, in_digest = None, False
+            if nests:
+                open_levels.append((boundary, digest))
+                depth = max(depth, len(open_levels))
+                if depth > limit:
+                    return depth
+                if boundary is None:
+                    header_lines = []  # a nested message: its own headers come next
+            if not line.strip():
+                continue  # the blank line that ends the headers
+        if not line.startswith(b"--"):
+            continue
+        text = line.rstrip(b" \t")
+        for index in range(len(open_levels) - 1, -1, -1):
+            boundary, digest = open_levels[index]
+            if boundary is None:
+                continue
+            if text == b"--" + boundary + b"--":
+                del open_levels[index:]
+                break
+            if text == b"--" + boundary:
+                del open_levels[index + 1:]
+                header_lines, in_digest = [], digest
+                break
+    if header_lines:
+        nests, _boundary, _digest = _opened_level(header_lines, in_digest)
+        depth = max(depth, len(open_levels) + int(nests))
+    return depth
+
+
 def _calendar_part(message: EmailMessage) -> bytes | None:
     """The decoded ``text/calendar`` (or attached ``.ics``) part of an email, preferring method=REPLY."""
     candidates: list[tuple[int, bytes]] = []
@@ -92,6 +167,9 @@ def extract_calendar_text(raw: bytes | str) -> bytes:
     if stripped[:15].upper().startswith(b"BEGIN:VCALENDAR"):
         return stripped
     if b":" in stripped.split(b"\n", 1)[0]:
+        if mime_depth(stripped) > MAX_MIME_DEPTH:
+            raise ReplyError(_l("The email nests its parts more than %(limit)s levels deep. Save the calendar "
+                                "attachment (.ics) and upload that instead.", limit=MAX_MIME_DEPTH))
         message = email.message_from_bytes(stripped, policy=email.policy.default)
         if message.is_multipart() or message.get_content_type() in ("text/calendar", "application/ics"):
             part = _calendar_part(message)  # type: ignore[arg-type]

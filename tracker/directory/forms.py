@@ -12,8 +12,9 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 
+from ..bounds import VENUE_CAPACITY, NumberWithinBounds
 from ..forms import BaseForm
 from ..models import Unit
 from .services import DirectoryError, normalise_emails
@@ -77,6 +78,18 @@ def unit_choices(units: Iterable[Unit], language: str, exclude: Unit | None = No
     return choices
 
 
+class EmailLinesField(TextAreaField):
+    """A text area of email addresses, one per line.
+
+    The stored list (``UnitForm(obj=unit)``) becomes text at once: a post that leaves the field out keeps
+    the stored addresses, as for every other field, instead of handing a list to code that reads text.
+    """
+
+    def process_data(self, value: Any) -> None:
+        """Take the object's list of addresses as lines of text."""
+        self.data = "\n".join(value) if isinstance(value, list | tuple) else value
+
+
 class EmailLines:
     """Validator: one email address per line."""
 
@@ -105,7 +118,7 @@ class UnitForm(TranslatedForm):
     name_az = _translation_field(_l("Name in Azerbaijani"), 200)
     name_ru = _translation_field(_l("Name in Russian"), 200)
     parent_id = SelectField(_l("Parent unit"), coerce=optional_id, choices=[], validate_choice=True)
-    contact_emails = TextAreaField(
+    contact_emails = EmailLinesField(
         _l("Contact emails"),
         validators=[EmailLines()],
         description=_l("One address per line; invitations, reminders and updates go to them."),
@@ -158,6 +171,6 @@ class VenueForm(TranslatedForm):
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=2000)])
     capacity = IntegerField(
         _l("Capacity"),
-        validators=[Optional(), NumberRange(min=1, message=_l("The capacity must be at least 1, or left empty."))],
+        validators=[Optional(), NumberWithinBounds(VENUE_CAPACITY)],
         description=_l("Seats or standing places; leave empty when unknown."),
     )

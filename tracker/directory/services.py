@@ -11,12 +11,16 @@ from dataclasses import dataclass, field
 
 from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 
+from ..bounds import VENUE_CAPACITY, check_number
 from ..errors import RuleError
 from ..extensions import db
 from ..i18n import N_
 from ..models import AgendaItem, Event, Invitation, Person, Unit, User, Venue
+from ..models.constraints import violated
 from ..models.types import TranslatableMixin
+from ..models.units import UNIQUE_CODE
 
 #: ``{"name": {"az": "…", "ru": "…"}}`` — translations of the plain (content-language) fields.
 Translations = Mapping[str, Mapping[str, str]]
@@ -73,9 +77,9 @@ class UnitFields:
 
 
 def find_unit_by_code(code: str) -> Unit | None:
-    """The unit with ``code``, compared without regard to case."""
+    """The unit with ``code``, compared without regard to case (as the unique index ``UNIQUE_CODE`` does)."""
     return db.session.execute(
-        db.select(Unit).where(func.upper(Unit.code) == code.strip().upper())
+        db.select(Unit).where(func.lower(Unit.code) == func.lower(code.strip()))
     ).scalar_one_or_none()
 
 
@@ -110,6 +114,16 @@ def _apply_unit(unit: Unit, fields: UnitFields) -> None:
     apply_translations(unit, fields.translations)
 
 
+def _flush_unit(unit: Unit) -> None:
+    """Flush; a code another request stored since :func:`_check_unit` gets its message, not a server error."""
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        if not violated(error, UNIQUE_CODE):
+            raise
+        raise DirectoryError(N_("Another unit already has the code %(code)s."), "code", code=unit.code) from error
+
+
 def create_unit(fields: UnitFields) -> Unit:
     """Add a unit; codes are unique (stored upper-case) and contact emails must be addresses."""
     _check_unit(None, fields)
@@ -117,7 +131,7 @@ def create_unit(fields: UnitFields) -> Unit:
     unit = Unit()
     _apply_unit(unit, fields)
     db.session.add(unit)
-    db.session.flush()
+    _flush_unit(unit)
     return unit
 
 
@@ -126,7 +140,7 @@ def update_unit(unit: Unit, fields: UnitFields) -> Unit:
     _check_unit(unit, fields)
     normalise_emails(fields.contact_emails)
     _apply_unit(unit, fields)
-    db.session.flush()
+    _flush_unit(unit)
     return unit
 
 
@@ -244,8 +258,7 @@ class VenueFields:
 def _apply_venue(venue: Venue, fields: VenueFields) -> None:
     if not fields.name.strip():
         raise DirectoryError(N_("A venue needs a name."), "name")
-    if fields.capacity is not None and fields.capacity < 1:
-        raise DirectoryError(N_("The capacity must be at least 1, or left empty."), "capacity")
+    check_number(fields.capacity, VENUE_CAPACITY, "capacity", DirectoryError)
     venue.name = fields.name.strip()
     venue.address = fields.address.strip()
     venue.capacity = fields.capacity

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, roles_required
+from ..bounds import requested_page
 from ..extensions import db
 from ..i18n import current_language
 from ..models import Person, Unit, Venue
@@ -25,7 +26,7 @@ def _page(select: Any) -> Any:
     """One page of ``select``: two queries (rows and count), whatever the page size."""
     return db.paginate(
         select,
-        page=request.args.get("page", 1, type=int),
+        page=requested_page(request.args),
         per_page=current_app.config["PAGE_SIZE"],
         error_out=False,
     )

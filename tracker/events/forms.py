@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, datetime, time, timedelta
+from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any
 from zoneinfo import available_timezones
@@ -21,9 +21,10 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..bounds import AGENDA_DURATION, BoundsError, DateWithinBounds, NumberWithinBounds, check_span
 from ..directory.services import PersonFields
 from ..forms import BaseForm
 from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, Venue
@@ -45,14 +46,6 @@ def timezone_choices() -> list[SelectChoice]:
     regions = ("Africa/", "America/", "Antarctica/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/",
                "Pacific/")
     return options((name, name) for name in sorted(available_timezones()) if name.startswith(regions) or name == "UTC")
-
-
-class RangeIfGiven(NumberRange):
-    """:class:`NumberRange` that stays quiet when the value could not be read (that error is enough)."""
-
-    def __call__(self, form: Any, field: Any) -> None:
-        if field.data is not None:
-            super().__call__(form, field)
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -94,7 +87,7 @@ class SeriesForm(BaseForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
     description_az = TextAreaField(_l("Description in Azerbaijani"), validators=[Length(max=20_000)])
     description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=20_000)])
-    commemorated_on = DateField(_l("Commemorated date"), validators=[Optional()])
+    commemorated_on = DateField(_l("Commemorated date"), validators=[Optional(), DateWithinBounds()])
 
     @staticmethod
     def initial(series: Series) -> dict[str, Any]:
@@ -131,9 +124,9 @@ class EventForm(BaseForm):
     description_az = TextAreaField(_l("Description in Azerbaijani"), validators=[Length(max=20_000)])
     description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=20_000)])
     venue_id = SelectField(_l("Venue"), coerce=int, default=0)
-    starts_on = DateField(_l("Start date"), validators=[InputRequired()])
+    starts_on = DateField(_l("Start date"), validators=[InputRequired(), DateWithinBounds()])
     start_time = TimeField(_l("Start time"), validators=[Optional()])
-    ends_on = DateField(_l("End date"), validators=[InputRequired()])
+    ends_on = DateField(_l("End date"), validators=[InputRequired(), DateWithinBounds()])
     end_time = TimeField(_l("End time"), validators=[Optional()])
     timezone = SelectField(_l("Time zone"))
     all_day = BooleanField(_l("All day (no times)"))
@@ -142,7 +135,7 @@ class EventForm(BaseForm):
     status = SelectField(_l("Status"), default=EventStatus.DRAFT.value)
     presiding_id = SelectField(_l("Presiding"), coerce=int, default=0)
     languages = MultiCheckboxField(_l("Languages of materials"))
-    deadline_on = DateField(_l("Answers accepted until (date)"), validators=[Optional()])
+    deadline_on = DateField(_l("Answers accepted until (date)"), validators=[Optional(), DateWithinBounds()])
     deadline_time = TimeField(_l("Answers accepted until (time)"), validators=[Optional()])
     public = BooleanField(_l("List in the public calendar feed"))
     #: Set by the "Save anyway" button after the organiser has seen the overlap warnings.
@@ -248,6 +241,11 @@ class EventForm(BaseForm):
             target = self.ends_on if self.ends_on.data < self.starts_on.data or self.all_day.data else self.end_time
             target.errors.append(_l("The end must be after the start."))
             return False
+        try:
+            check_span(starts_at, ends_at, zone, start_field="starts_on", end_field="ends_on")
+        except BoundsError as error:
+            self[error.field or "ends_on"].errors.append(error.translated())
+            return False
 
         deadline = None
         if self.deadline_time.data and not self.deadline_on.data:
@@ -295,7 +293,7 @@ def person_choice_label(person: Person, language: str) -> str:
 class DuplicateForm(BaseForm):
     """Copy an event to a new start date."""
 
-    starts_on = DateField(_l("New start date"), validators=[InputRequired()])
+    starts_on = DateField(_l("New start date"), validators=[InputRequired(), DateWithinBounds()])
 
 
 class CancelForm(BaseForm):
@@ -318,7 +316,7 @@ class AgendaItemForm(BaseForm):
     new_speaker_position = StringField(_l("Position"), validators=[Length(max=300)])
     planned_start = TimeField(_l("Planned start"), validators=[Optional()])
     duration_minutes = IntegerField(
-        _l("Duration (minutes)"), validators=[Optional(), RangeIfGiven(min=1, max=24 * 60)]
+        _l("Duration (minutes)"), validators=[Optional(), NumberWithinBounds(AGENDA_DURATION)]
     )
     notes = TextAreaField(_l("Notes"), validators=[Length(max=5_000)])
     #: Set by the "Save anyway" button after the organiser has seen the overlap warnings.
@@ -404,8 +402,8 @@ class EventFilterForm(BaseForm):
     series = SelectField(_l("Series"), coerce=int, default=0)
     kind = SelectField(_l("Kind"), default="")
     status = SelectField(_l("Status"), default="")
-    date_from = DateField(_l("From"), validators=[Optional()])
-    date_to = DateField(_l("To"), validators=[Optional()])
+    date_from = DateField(_l("From"), validators=[Optional(), DateWithinBounds()])
+    date_to = DateField(_l("To"), validators=[Optional(), DateWithinBounds()])
 
     def __init__(self, *args: Any, series: list[Series], statuses: list[str], language: str,
                  **kwargs: Any) -> None:
@@ -438,13 +436,3 @@ class EventFilterForm(BaseForm):
             date_to=valid(self.date_to),
         )
 
-
-def parse_month(value: str | None, today: date) -> date | None:
-    """``"2012-02"`` → 1 February 2012; empty → this month; malformed → None."""
-    if not value:
-        return today.replace(day=1)
-    try:
-        parsed = datetime.strptime(value, "%Y-%m").date()
-    except ValueError:
-        return None
-    return parsed if 1 <= parsed.year <= 9998 else None

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
+from ..bounds import AGENDA_DURATION, check_date, check_instant, check_number, check_span
 from ..extensions import db
 from ..models import AgendaItem, Event, EventStatus, Person, Series, User, Venue
 from ..signals import event_cancelled, event_rescheduled
@@ -141,8 +142,14 @@ def _apply_translations(target: Any, translations: dict[str, dict[str, str]]) ->
             target.set_translation(field_name, language, value)
 
 
+def check_series(details: SeriesDetails) -> None:
+    """Refuse a commemorated date outside the accepted years (:class:`~tracker.bounds.BoundsError`)."""
+    check_date(details.commemorated_on, "commemorated_on")
+
+
 def create_series(details: SeriesDetails) -> Series:
     """Add a series."""
+    check_series(details)
     series = Series(title=details.title, description=details.description, commemorated_on=details.commemorated_on)
     _apply_translations(series, details.translations)
     db.session.add(series)
@@ -152,6 +159,7 @@ def create_series(details: SeriesDetails) -> Series:
 
 def update_series(series: Series, details: SeriesDetails) -> None:
     """Change a series' title, description or commemorated date."""
+    check_series(details)
     series.title = details.title
     series.description = details.description
     series.commemorated_on = details.commemorated_on
@@ -216,8 +224,19 @@ class EventDetails:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
+def check_event(details: EventDetails) -> None:
+    """Refuse an event that starts, ends or closes its answers outside the accepted years.
+
+    The event form applies the same check to the wall-clock values it is given; a command or a later API
+    lands here. Raises :class:`~tracker.bounds.BoundsError` naming the form field concerned.
+    """
+    check_span(details.starts_at, details.ends_at, details.timezone, start_field="starts_on", end_field="ends_on")
+    check_instant(details.answer_deadline, details.timezone, "deadline_on")
+
+
 def create_event(details: EventDetails, created_by: User | None = None) -> Event:
     """Add an event; a new event is not yet in anyone's calendar, so it announces nothing."""
+    check_event(details)
     event = Event(created_by_id=created_by.id if created_by else None, sequence=0)
     for attribute in _EVENT_FIELDS:
         setattr(event, attribute, copy.copy(getattr(details, attribute)))
@@ -234,6 +253,7 @@ def update_event(event: Event, details: EventDetails) -> set[str]:
     flush, sends ``event_rescheduled`` with those fields. Setting the status to cancelled is a
     cancellation: it sends ``event_cancelled`` instead.
     """
+    check_event(details)
     changed = set()
     for attribute, name in _EVENT_FIELDS.items():
         new = getattr(details, attribute)
@@ -282,18 +302,25 @@ def duplicate_event(event: Event, starts_on: date, created_by: User | None = Non
     """Copy ``event`` with its agenda to start on ``starts_on`` at the same local times.
 
     The copy is a new calendar entry (new UID, SEQUENCE 0) and starts as a draft; the typical use is
-    next year's anniversary.
+    next year's anniversary. A copy that would start or end outside the accepted years raises
+    :class:`~tracker.bounds.BoundsError` (field ``starts_on``) and adds nothing.
     """
     zone = event.zone
+    check_date(starts_on, "starts_on")
     days = starts_on - event.local_start.date()
+    new_start, new_end = _shift_local(event.starts_at, zone, days), _shift_local(event.ends_at, zone, days)
+    assert new_start is not None and new_end is not None
+    check_span(new_start, new_end, zone, start_field="starts_on", end_field="starts_on")
+    new_deadline = _shift_local(event.answer_deadline, zone, days)
+    check_instant(new_deadline, zone, "starts_on")
     copy_ = Event(
         series_id=event.series_id,
         kind=event.kind,
         title=event.title,
         description=event.description,
         venue_id=event.venue_id,
-        starts_at=_shift_local(event.starts_at, zone, days),
-        ends_at=_shift_local(event.ends_at, zone, days),
+        starts_at=new_start,
+        ends_at=new_end,
         timezone=event.timezone,
         all_day=event.all_day,
         daily_opens=event.daily_opens,
@@ -301,7 +328,7 @@ def duplicate_event(event: Event, starts_on: date, created_by: User | None = Non
         status=EventStatus.DRAFT,
         presiding_id=event.presiding_id,
         languages=list(event.languages or []),
-        answer_deadline=_shift_local(event.answer_deadline, zone, days),
+        answer_deadline=new_deadline,
         public=event.public,
         translations=copy.deepcopy(dict(event.translations or {})),
         sequence=0,
@@ -528,6 +555,7 @@ def _renumber(event: Event) -> None:
 
 
 def _apply_item(item: AgendaItem, details: AgendaItemDetails) -> None:
+    check_number(details.duration_minutes, AGENDA_DURATION, "duration_minutes")
     item.kind = details.kind
     item.title = details.title
     item.speaker_id = details.speaker_id

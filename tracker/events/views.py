@@ -15,6 +15,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, roles_required, signed_in
+from ..bounds import FIRST_DAY, LAST_DAY, RECORD_ID, BoundsError, parse_month, parse_number, requested_page
 from ..directory.services import create_person
 from ..extensions import db
 from ..i18n import current_language
@@ -29,7 +30,6 @@ from .forms import (
     EventForm,
     MoveForm,
     SeriesForm,
-    parse_month,
 )
 
 bp = Blueprint("events", __name__)
@@ -97,7 +97,7 @@ def list_events() -> tuple[str, int]:
     pagination = services.events_page(
         current_user,
         form.filters(),
-        page=request.args.get("page", 1, type=int),
+        page=requested_page(request.args),
         per_page=current_app.config["PAGE_SIZE"],
         zone=current_app.config["TIMEZONE"],
     )
@@ -109,10 +109,14 @@ def list_events() -> tuple[str, int]:
 @bp.route("/calendar")
 @signed_in
 def month() -> str:
-    """A month of events (``?month=2012-02``) with links to the months before and after."""
-    first = parse_month(request.args.get("month"), _today())
+    """A month of events (``?month=2012-02``) with links to the months before and after.
+
+    A month that is malformed or outside the accepted years is a bad request (400) that says why.
+    """
+    first = parse_month(request.args.get("month", ""), _today())
     if first is None:
-        abort(400, description=_("Give the month as YYYY-MM, for example 2012-02."))
+        abort(400, description=_("Give the month as YYYY-MM between %(first)s and %(last)s, for example 2012-02.",
+                                 first=FIRST_DAY.strftime("%Y-%m"), last=LAST_DAY.strftime("%Y-%m")))
     language = current_language()
     weeks = services.month_weeks(first.year, first.month, current_user, current_app.config["TIMEZONE"])
     previous = (first - timedelta(days=1)).replace(day=1)
@@ -123,8 +127,9 @@ def month() -> str:
         weeks=weeks,
         first=first,
         title=format_date(first, "LLLL y", locale=language),
-        previous=previous,
-        following=following,
+        # No links to months the page would refuse.
+        previous=previous if previous >= FIRST_DAY else None,
+        following=following if following <= LAST_DAY else None,
         weekdays=[day_names[i] for i in range(7)],
         today=_today(),
         has_events=any(cell.events for week in weeks for cell in week if cell.in_month),
@@ -139,7 +144,7 @@ def month() -> str:
 def list_series() -> str:
     """Every series with its commemorated date and how many events it has."""
     pagination, counts = services.series_page(
-        request.args.get("page", 1, type=int), current_app.config["PAGE_SIZE"], current_user
+        requested_page(request.args), current_app.config["PAGE_SIZE"], current_user
     )
     return render_template("events/series_list.html", pagination=pagination, counts=counts)
 
@@ -207,7 +212,7 @@ def _render_event_form(form: EventForm, event: Event | None, clashes: list[servi
 @roles_required(*ORGANISERS)
 def create_event() -> tuple[str, int] | Response:
     """Add an event; overlaps in the venue or of the presiding official are shown before saving."""
-    series_id = request.args.get("series_id", 0, type=int)
+    series_id = parse_number(request.args.get("series_id"), RECORD_ID) or 0
     form = _event_form(data={"series_id": series_id})
     if form.validate_on_submit():
         details = form.details()
@@ -291,10 +296,15 @@ def duplicate_event(event_id: int) -> tuple[str, int] | Response:
         next_year = start.replace(year=start.year + 1, day=28)
     form = DuplicateForm(data={"starts_on": next_year})
     if form.validate_on_submit():
-        copy_ = services.duplicate_event(event, form.starts_on.data, current_user)
-        db.session.commit()
-        flash(_("Copied as a draft with its agenda. Check the title and details, then schedule it."), "success")
-        return redirect(url_for("events.edit_event", event_id=copy_.id))
+        try:
+            copy_ = services.duplicate_event(event, form.starts_on.data, current_user)
+        except BoundsError as error:
+            db.session.rollback()
+            form.starts_on.errors = [*form.starts_on.errors, error.translated()]
+        else:
+            db.session.commit()
+            flash(_("Copied as a draft with its agenda. Check the title and details, then schedule it."), "success")
+            return redirect(url_for("events.edit_event", event_id=copy_.id))
     return render_template("events/duplicate.html", event=event, form=form), _form_status(form)
 
 

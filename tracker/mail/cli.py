@@ -10,6 +10,7 @@ from types import FrameType
 import click
 from flask.cli import AppGroup
 
+from ..bounds import RECORD_ID
 from ..extensions import db
 from ..models import OutboxMessage
 from . import delivery
@@ -63,13 +64,13 @@ def status_command(show_all: bool) -> None:
     for message in messages:
         when = message.sent_at if message.status == delivery.SENT else message.next_attempt_at
         click.echo(f"{message.id:>6} {message.status:<8} {message.attempts:>2} attempts  {when:%Y-%m-%d %H:%M} UTC  "
-                   f"{message.kind:<12} {', '.join(message.recipients)}  {message.subject}")
+                   f"{message.kind:<12} {', '.join(message.recipients)}  {message.subject or '(not composed yet)'}")
         if message.last_error:
             click.echo(f"       last error: {message.last_error}")
 
 
 @mail_cli.command("retry")
-@click.argument("message_ids", nargs=-1, type=int)
+@click.argument("message_ids", nargs=-1, type=click.IntRange(RECORD_ID.low, RECORD_ID.high))
 @click.option("--failed", "all_failed", is_flag=True, help="Retry every failed message.")
 def retry_command(message_ids: tuple[int, ...], all_failed: bool) -> None:
     """Put failed messages back in the queue with a fresh count of attempts."""

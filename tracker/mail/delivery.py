@@ -14,6 +14,9 @@ lapses another run claims it again and sends it with the same Message-ID. Delive
 second time, and receivers can drop the duplicate by its Message-ID.
 
 No transaction is held open while talking to the SMTP server.
+
+Messages queued to be composed later (``raw`` NULL, see :mod:`tracker.mail.deferred`) are composed by
+the same run, a batch at a time, before they can be claimed.
 """
 
 from __future__ import annotations
@@ -38,11 +41,13 @@ from sqlalchemy import and_, or_, update
 
 from ..extensions import db
 from ..models import OutboxMessage
+from ..models.outbox import OutboxStatus
 from ..models.types import utcnow
+from ..text import clean_text
 
 log = logging.getLogger(__name__)
 
-PENDING, SENDING, SENT, FAILED = "pending", "sending", "sent", "failed"
+PENDING, SENDING, SENT, FAILED = OutboxStatus.PENDING, OutboxStatus.SENDING, OutboxStatus.SENT, OutboxStatus.FAILED
 #: Never wait longer than this between two attempts, however many attempts failed.
 MAX_BACKOFF = timedelta(hours=1)
 
@@ -297,10 +302,14 @@ class DeliveryReport:
     #: Stopped early because the server could not be reached (the rest waits for the next run).
     stopped_early: bool = False
     errors: list[str] = field(default_factory=list)
+    #: Messages waiting to be composed that were no longer wanted (see ``tracker.mail.deferred``).
+    dropped: int = 0
 
     def summary(self) -> str:
         """One line for the command's output."""
         line = f"{self.sent} sent, {self.retrying} to retry, {self.failed} failed"
+        if self.dropped:
+            line += f", {self.dropped} no longer wanted"
         if self.stopped_early:
             line += " (stopped: the mail server cannot be reached)"
         return line
@@ -323,9 +332,13 @@ def lease_length() -> timedelta:
 
 
 def _due(now: datetime):  # noqa: ANN202 - a SQL expression
-    return or_(
-        and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
-        and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+    return and_(
+        # A message waiting to be composed is not due until it is (deferred.compose_pending).
+        OutboxMessage.raw.is_not(None),
+        or_(
+            and_(OutboxMessage.status == PENDING, OutboxMessage.next_attempt_at <= now),
+            and_(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now),
+        ),
     )
 
 
@@ -384,7 +397,8 @@ def _mark_sent(envelope: Envelope, note: str, now: datetime) -> None:
     # Delivered is delivered: record it even if our lease lapsed meanwhile.
     db.session.execute(
         update(OutboxMessage).where(OutboxMessage.id == envelope.id, OutboxMessage.status != SENT)
-        .values(status=SENT, sent_at=now, claimed_until=None, last_error=note)
+        # The server's words bypass the flush that cleans stored text; a NUL from it would fail on PostgreSQL.
+        .values(status=SENT, sent_at=now, claimed_until=None, last_error=clean_text(note))
         .execution_options(synchronize_session=False)
     )
     db.session.commit()
@@ -396,7 +410,7 @@ def _mark_failed_attempt(envelope: Envelope, lease: datetime, error: DeliveryErr
     ).scalar_one()
     give_up = error.permanent or attempts >= max_attempts()
     status = FAILED if give_up else PENDING
-    reason = str(error)[:2000]
+    reason = clean_text(str(error))[:2000]  # the server's words, stored without the cleaning flush
     if give_up and not error.permanent:
         reason = f"gave up after {attempts} attempts: {reason}"
     # Only while the claim is still ours: if it lapsed, another worker owns the message now.
@@ -422,8 +436,12 @@ def deliver_due(
     """Deliver every message that is due, once each, and return what happened.
 
     Stops early when the server cannot be reached, after ``limit`` messages, or when ``should_stop()``
-    says so (checked between messages, never in the middle of one).
+    says so (checked between messages, never in the middle of one). Messages waiting to be composed are
+    composed a batch at a time, ahead of delivery, so the oldest leave first.
     """
+    # Imported here: ``deferred`` uses this module's states, and the mail worker is its only caller here.
+    from .deferred import COMPOSE_BATCH, compose_pending
+
     clock: Callable[[], datetime] = (lambda: now) if now is not None else utcnow
     transport = transport or transport_from_config()
     report = DeliveryReport()
@@ -431,8 +449,14 @@ def deliver_due(
     handled = 0
     try:
         while not should_stop() and (limit is None or handled < limit):
+            composition = compose_pending(limit=COMPOSE_BATCH)
+            report.dropped += composition.dropped
+            report.failed += composition.failed
+            report.errors.extend(composition.errors)
             claim = claim_next(clock())
             if claim is None:
+                if composition.composed or composition.dropped or composition.failed:
+                    continue  # perhaps more to compose
                 break
             envelope, lease = claim
             handled += 1

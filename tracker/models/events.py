@@ -8,11 +8,13 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Date, ForeignKey, String, Text, Time
+from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Time
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..bounds import AGENDA_DURATION
 from ..extensions import db
+from .constraints import in_range, one_of
 from .types import TranslatableMixin, UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -85,6 +87,12 @@ class Event(TranslatableMixin, db.Model):
     """A ceremony, commemoration, exhibition or meeting."""
 
     __tablename__ = "events"
+    __table_args__ = (
+        one_of("kind", EventKind),
+        one_of("status", EventStatus),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        in_range("sequence", 0, name="sequence_not_negative"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="SET NULL"), index=True)
@@ -104,7 +112,7 @@ class Event(TranslatableMixin, db.Model):
     daily_opens: Mapped[time | None] = mapped_column(Time)
     daily_closes: Mapped[time | None] = mapped_column(Time)
     status: Mapped[str] = mapped_column(String(20), default=EventStatus.DRAFT, index=True)
-    presiding_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    presiding_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     #: Languages the event's materials are in, e.g. ``["az", "ru", "en"]``.
     languages: Mapped[list[str]] = mapped_column(MutableList.as_mutable(JSON), default=list)
     #: Answers are accepted until this instant; empty means until the event starts.
@@ -117,7 +125,7 @@ class Event(TranslatableMixin, db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
 
     series: Mapped[Series | None] = relationship(back_populates="events")
     venue: Mapped[Venue | None] = relationship()
@@ -168,6 +176,11 @@ class AgendaItem(TranslatableMixin, db.Model):
     """One step of a ceremony's programme."""
 
     __tablename__ = "agenda_items"
+    __table_args__ = (
+        one_of("kind", AgendaKind),
+        in_range("position", 1, name="position_positive"),
+        in_range("duration_minutes", AGENDA_DURATION.low, AGENDA_DURATION.high),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -175,7 +188,7 @@ class AgendaItem(TranslatableMixin, db.Model):
     position: Mapped[int]
     kind: Mapped[str] = mapped_column(String(30), default=AgendaKind.OTHER)
     title: Mapped[str] = mapped_column(String(300))
-    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    speaker_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"), index=True)
     #: Planned local start time; when empty, the item follows the one before it.
     planned_start: Mapped[time | None] = mapped_column(Time)
     duration_minutes: Mapped[int | None]

@@ -9,7 +9,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..bounds import HEADCOUNT
 from ..extensions import db
+from .constraints import in_range, one_of
 from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -40,7 +42,14 @@ class Invitation(db.Model):
     """One unit invited to one event, with the unit's answer and, later, who actually came."""
 
     __tablename__ = "invitations"
-    __table_args__ = (UniqueConstraint("event_id", "unit_id"),)
+    __table_args__ = (
+        UniqueConstraint("event_id", "unit_id"),
+        one_of("status", InvitationStatus),
+        one_of("answered_via", AnswerChannel, nullable=True),
+        in_range("headcount", HEADCOUNT.low, HEADCOUNT.high),
+        in_range("actual_attendance", HEADCOUNT.low, HEADCOUNT.high),
+        in_range("version", 1, name="version_positive"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("events.id", ondelete="CASCADE"), index=True)
@@ -51,7 +60,7 @@ class Invitation(db.Model):
     #: Names of delegates, one per line.
     delegates: Mapped[str] = mapped_column(Text, default="")
     note: Mapped[str] = mapped_column(Text, default="")
-    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     #: Page, signed link, on behalf (by an organiser) or calendar reply.
     answered_via: Mapped[str | None] = mapped_column(String(20))
@@ -86,10 +95,11 @@ class AuditEntry(db.Model):
     """Who changed what and when; every change of an answer leaves one."""
 
     __tablename__ = "audit_entries"
+    __table_args__ = (one_of("via", AnswerChannel, nullable=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     invitation_id: Mapped[int | None] = mapped_column(
         ForeignKey("invitations.id", ondelete="CASCADE"), index=True
     )

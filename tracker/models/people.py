@@ -7,7 +7,9 @@ from typing import TYPE_CHECKING
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from ..bounds import VENUE_CAPACITY
 from ..extensions import db
+from .constraints import in_range
 from .types import TranslatableMixin
 
 if TYPE_CHECKING:
@@ -45,6 +47,7 @@ class Venue(TranslatableMixin, db.Model):
     """A hall or room where events take place."""
 
     __tablename__ = "venues"
+    __table_args__ = (in_range("capacity", VENUE_CAPACITY.low, VENUE_CAPACITY.high),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(200))

@@ -30,7 +30,7 @@ class Report(db.Model):
     series_id: Mapped[int | None] = mapped_column(ForeignKey("series.id", ondelete="CASCADE"), index=True)
     language: Mapped[str] = mapped_column(String(8))
     body: Mapped[str] = mapped_column(Text, default="")
-    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     updated_by: Mapped[User | None] = relationship()

@@ -11,6 +11,8 @@ from sqlalchemy.ext.mutable import MutableDict
 from sqlalchemy.orm import Mapped, Session, mapped_column
 from sqlalchemy.types import TypeDecorator
 
+from ..text import clean_value
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An instant stored in UTC, always returned timezone-aware.
@@ -78,27 +80,18 @@ class TranslatableMixin:
         self.translations = current
 
 
-def _without_nul(value: Any) -> Any:
-    """``value`` with NUL characters removed from every string in it (JSON values included)."""
-    if isinstance(value, str):
-        return value.replace("\x00", "")
-    if isinstance(value, dict):
-        return {key: _without_nul(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_without_nul(item) for item in value]
-    return value
-
-
 @event.listens_for(Session, "before_flush")
-def _strip_nul_characters(session: Session, _context: Any, _instances: Any) -> None:
-    """PostgreSQL cannot store NUL in text; drop it everywhere so both databases keep the same text.
+def _clean_stored_text(session: Session, _context: Any, _instances: Any) -> None:
+    """Store only text every output can carry: :func:`tracker.text.clean_text` on every string column and JSON value.
 
-    Pasted text sometimes carries NUL; refusing the whole form for an invisible character helps nobody.
+    One boundary for every form, command and import: a control character typed into a delegate's name
+    would otherwise make the event's attendance workbook fail for everyone, and PostgreSQL refuses NUL.
+    Refusing the whole form for an invisible character helps nobody, so the characters are dropped.
     """
     for instance in (*session.new, *session.dirty):
         for attribute in inspect(instance).mapper.column_attrs:
             value = getattr(instance, attribute.key, None)
             if isinstance(value, str | dict | list):
-                cleaned = _without_nul(value)
+                cleaned = clean_value(value)
                 if cleaned != value:
                     setattr(instance, attribute.key, cleaned)

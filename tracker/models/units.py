@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, String
+from sqlalchemy import JSON, ForeignKey, Index, String, func
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -28,7 +28,7 @@ class Unit(TranslatableMixin, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: Short stable code, e.g. ``CIT`` or ``GANJA``; used by the CLI and imports.
-    code: Mapped[str] = mapped_column(String(32), unique=True)
+    code: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200))
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("units.id", ondelete="SET NULL"), index=True)
     #: Addresses that receive invitations, reminders and updates.
@@ -39,7 +39,12 @@ class Unit(TranslatableMixin, db.Model):
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")
-    representatives: Mapped[list[User]] = relationship(back_populates="unit")
+    #: ``passive_deletes="all"``: deleting a unit never unbinds its representatives; the database refuses.
+    representatives: Mapped[list[User]] = relationship(back_populates="unit", passive_deletes="all")
 
     def __repr__(self) -> str:
         return f"<Unit {self.code}>"
+
+
+# Codes are unique whatever their case: ``cit`` and ``CIT`` are one unit to people and to ``find_unit_by_code``.
+UNIQUE_CODE = Index("ix_units_lower_code", func.lower(Unit.code), unique=True)

@@ -53,7 +53,9 @@ class PackageURLFetcher(URLFetcher):
 
 def build_release_pdf(release: PressRelease, fetcher: PackageURLFetcher | None = None) -> bytes:
     """The release as an A4 PDF in the release's language (title, author and language set)."""
-    html = render_release_html(release, for_pdf=True)
+    # WeasyPrint (70) fails an assertion when a line wraps right after a space followed by U+2029 (PARAGRAPH
+    # SEPARATOR), which people paste from Word; U+2028 (LINE SEPARATOR) breaks the line the same way safely.
+    html = render_release_html(release, for_pdf=True).replace("\u2029", "\u2028")
     document = HTML(string=html, base_url=FONT_DIR.as_uri() + "/", url_fetcher=fetcher or PackageURLFetcher())
     # Tagged PDF: headings, lists and reading order for screen readers and reflow.
     return document.write_pdf(pdf_tags=True)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..extensions import db
 from ..models import AgendaItem, Event, EventStatus, Invitation, Report, Role, Series, Unit, User
 from ..models.types import utcnow
+from ..text import clean_text
 from .content import PressRelease, build_event_release, build_series_release
 from .docx import build_release_docx
 from .html import build_release_html
@@ -201,7 +202,7 @@ def save_press_summary(subject: Event | Series, language: str, body: str, user: 
         else:
             report.series_id = subject.id
         db.session.add(report)
-    report.body = body.replace("\r\n", "\n").strip()
+    report.body = clean_text(body).strip()  # cleaned before stripping, so a stray control cannot shield a blank
     report.updated_by = user
     report.updated_at = utcnow()
     db.session.flush()
