@@ -138,6 +138,21 @@ def app(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def failing_route(app: Flask) -> str:
+    """The path of a route that raises, with exceptions handled as in production (the 500 page)."""
+    from tracker.auth.access import public
+
+    app.config["PROPAGATE_EXCEPTIONS"] = False
+
+    @public
+    def explode() -> str:
+        raise RuntimeError("boom")
+
+    app.add_url_rule("/explode", "explode", explode)
+    return "/explode"
+
+
+@pytest.fixture
 def client(app: Flask) -> CSRFClient:
     """A browser without a session."""
     return app.test_client()  # type: ignore[return-value]
