@@ -8,7 +8,7 @@ import pytest
 from flask import render_template
 from flask_login import login_user
 
-from tests.calendar.ics_checks import check_calendar
+from tests.calendar.ics_checks import check_calendar, unfolded
 from tests.helpers import count_queries
 from tracker.extensions import db
 from tracker.models import Event, Series, Unit, User
@@ -297,3 +297,16 @@ def test_event_links_offer_organisers_the_reply_page(app, make_user, make_event)
         login_user(db.session.get(User, organiser.id))
         html = render_template("calendar/_event_links.html", event=db.session.get(Event, event.id))
     assert 'href="/events/replies"' in html
+
+
+def test_a_series_described_in_several_lines_downloads(client, login, scenario, app):
+    # A textarea's line breaks reached X-WR-CALDESC raw, and icalendar refused to write the file.
+    with app.app_context():
+        db.session.get(Series, scenario.series_id).description = "First line.\r\nSecond line; with, commas."
+        db.session.commit()
+    login("representative")
+    response = client.get(f"/series/{scenario.series_id}.ics")
+    assert response.status_code == 200
+    calendar = check_calendar(response.data, method=None)
+    assert str(calendar["DESCRIPTION"]) == "First line.\nSecond line; with, commas."
+    assert "X-WR-CALDESC:First line.\\nSecond line\\; with\\, commas." in unfolded(response.data)

@@ -524,7 +524,8 @@ def _feed_ics(
     calendar.add("x-wr-calname", clean_line(name))
     if description:
         calendar.add("description", clean_text(description))
-        calendar.add("x-wr-caldesc", clean_text(description))
+        # icalendar does not know X-WR-CALDESC and would write its line breaks raw (and then refuse the file).
+        calendar.add("x-wr-caldesc", icalendar.vText(clean_text(description)))
     calendar.add("refresh-interval", settings.refresh_interval, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(settings.refresh_interval))
     ordered = sorted(events, key=lambda e: (e.starts_at, e.id or 0))

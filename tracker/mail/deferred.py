@@ -36,6 +36,7 @@ from werkzeug.utils import import_string
 from ..extensions import db
 from ..models import Invitation, OutboxMessage
 from ..models.types import utcnow
+from ..text import clean_text
 from .delivery import FAILED, PENDING
 
 log = logging.getLogger(__name__)
@@ -144,7 +145,8 @@ def compose_pending(*, limit: int | None = None, batch_size: int = COMPOSE_BATCH
                     Draft(invitation=invitation, to=list(row.recipients), recipe=dict(row.recipe or {})))
             except Exception as error:  # one broken message must not hold up the rest of the outbox
                 log.exception("outbox message %s could not be composed", row.id)
-                reason = f"could not be composed: {error.__class__.__name__}: {error}"[:2000]
+                # Stored by a Core UPDATE, which the flush listener does not see: clean it here.
+                reason = clean_text(f"could not be composed: {error.__class__.__name__}: {error}")[:2000]
                 failed.append({"row_id": row.id, "last_error": reason})
                 report.errors.append(f"{row.message_id}: {reason}")
                 continue
