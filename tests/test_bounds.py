@@ -21,6 +21,7 @@ from tracker.directory import services as directory
 from tracker.events import services as events
 from tracker.extensions import db
 from tracker.models import AgendaItem, Event, Invitation, Series, Unit, Venue
+from tracker.timemath import as_zone
 
 DATE_ERROR = "Give a date between the years 1900 and 2200."
 
@@ -69,8 +70,8 @@ def test_an_all_day_event_on_the_last_day_ends_at_the_midnight_after_it():
 def test_instants_of_far_zones_stay_inside_the_stored_range():
     """What the database may check on UTC columns: the local days of every zone fall inside it."""
     for zone in ("Pacific/Kiritimati", "Etc/GMT+12"):
-        first = datetime.combine(bounds.FIRST_DAY, time(0), tzinfo=bounds._zone(zone))
-        last = datetime.combine(bounds.LAST_DAY + timedelta(days=1), time(0), tzinfo=bounds._zone(zone))
+        first = datetime.combine(bounds.FIRST_DAY, time(0), tzinfo=as_zone(zone))
+        last = datetime.combine(bounds.LAST_DAY + timedelta(days=1), time(0), tzinfo=as_zone(zone))
         assert bounds.EARLIEST_INSTANT <= first.astimezone(UTC) < last.astimezone(UTC) < bounds.LATEST_INSTANT
 
 
@@ -461,5 +462,5 @@ def test_a_long_press_text_saves(app, client, login, make_event):
     login("press")
     event = make_event(starts_at=baku(2012, 2, 25, 10), ends_at=baku(2012, 2, 25, 11), status="held")
     text = ("Памяти жертв трагедии. " * MAX_SUMMARY_LENGTH)[:MAX_SUMMARY_LENGTH]
-    response = client.post(f"/events/{event.id}/press-summary/ru", data={"body": text, "stamp": ""})
+    response = client.post(f"/events/{event.id}/press-summary/ru", data={"body": text, "version": ""})
     assert response.status_code == 302, response.status_code

@@ -278,7 +278,7 @@ def test_upgrade_repairs_every_row_the_new_rules_refuse_and_loses_none(empty_dat
         assert good.delegates == "Ali Aliyev\nVeli Veliyev" and good.answered_via == "page"
         assert (bad.status, bad.headcount, bad.actual_attendance, bad.answered_via, bad.version) == (
             "pending", 10_000, 0, None, 1)
-        assert rows("reports")[1].body == "First line\nsecond line"
+        assert (rows("reports")[1].body, rows("reports")[1].version) == ("First line\nsecond line", 1)
         audit = rows("audit_entries")[1]
         assert (audit.via, audit.old, audit.new) == (None, {"headcount": 12}, {"note": "bell"})
         outbox = rows("outbox_messages")[1]
@@ -323,6 +323,7 @@ def _assert_new_rules_refuse_bad_rows(app: Flask, tables: dict[str, sa.Table]) -
                                       "subject": "s", "message_id": f"<{n}@tracker>", "raw": b"x",
                                       "status": "pending", "attempts": 0},
         "audit_entries": lambda n: {**_DEFAULTS["audit_entries"], "action": "answer", "via": "page"},
+        "reports": lambda n: {**_DEFAULTS["reports"], "event_id": 3, "language": "az", "body": "", "version": 1},
     }
     refused = [
         ("events", {"ends_at": T0 - HOUR}), ("events", {"ends_at": T0}), ("events", {"kind": "parade"}),
@@ -338,6 +339,7 @@ def _assert_new_rules_refuse_bad_rows(app: Flask, tables: dict[str, sa.Table]) -
         ("units", {"code": "ganja"}),
         ("outbox_messages", {"status": "queued"}), ("outbox_messages", {"attempts": -1}),
         ("audit_entries", {"via": "fax"}),
+        ("reports", {"version": 0}),
     ]
     with app.app_context():
         for name in base:  # the base rows are fine: only the change makes a row wrong

@@ -115,7 +115,7 @@ def test_a_control_character_in_the_press_text_or_an_agenda_title_leaves_the_rel
     added = client.post(f"/events/{event.id}/agenda", data=agenda_form(title="One minute\x07s silence"))
     assert added.status_code == 302
     saved = client.post(f"/events/{event.id}/press-summary/en",
-                        data={"body": "\x0bSpeeches\x08 were heard.\r\n\r\nSecond\x1f paragraph.", "stamp": ""})
+                        data={"body": "\x0bSpeeches\x08 were heard.\r\n\r\nSecond\x1f paragraph.", "version": ""})
     assert saved.status_code == 302
     response = client.get(f"/events/{event.id}/report.docx?lang=en")
     assert response.status_code == 200

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -23,6 +23,7 @@ from wtforms.validators import ValidationError
 
 from .errors import RuleError
 from .i18n import N_
+from .timemath import as_zone, last_local_day
 
 # --- The ranges --------------------------------------------------------------------------------------------
 
@@ -108,7 +109,7 @@ def check_instant(value: datetime | None, zone: str | ZoneInfo, field: str | Non
         raise ValueError("naive datetime given where an instant is expected")
     if not EARLIEST_INSTANT <= value < LATEST_INSTANT:
         raise error(DATE_MESSAGE, field, first=FIRST_YEAR, last=LAST_YEAR)
-    check_date(value.astimezone(_zone(zone)), field, error)
+    check_date(value.astimezone(as_zone(zone)), field, error)
 
 
 def check_span(starts_at: datetime, ends_at: datetime, zone: str | ZoneInfo, *, start_field: str | None = None,
@@ -121,16 +122,8 @@ def check_span(starts_at: datetime, ends_at: datetime, zone: str | ZoneInfo, *, 
     check_instant(starts_at, zone, start_field)
     if not EARLIEST_INSTANT <= ends_at < LATEST_INSTANT:
         raise BoundsError(END_MESSAGE, end_field, last=LAST_YEAR)
-    local_end = ends_at.astimezone(_zone(zone))
-    last_day = local_end.date()
-    if local_end.time() == time(0) and ends_at > starts_at:
-        last_day -= timedelta(days=1)
-    if last_day > LAST_DAY:
+    if last_local_day(starts_at, ends_at, zone) > LAST_DAY:
         raise BoundsError(END_MESSAGE, end_field, last=LAST_YEAR)
-
-
-def _zone(zone: str | ZoneInfo) -> ZoneInfo:
-    return zone if isinstance(zone, ZoneInfo) else ZoneInfo(zone)
 
 
 # --- Parsing text (query strings, hidden fields) -----------------------------------------------------------

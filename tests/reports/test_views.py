@@ -174,7 +174,7 @@ def _editor(event_id, lang="az"):
 def test_press_saves_a_summary_with_author_and_time(app, client, login, reference):
     user = login("press", name="Nigar Press")
     url = _editor(reference.events["ceremony"])
-    response = client.post(url, data={"body": "Tədbirdə çıxışlar dinlənildi. 😀\r\n\r\nİkinci abzas.", "stamp": ""})
+    response = client.post(url, data={"body": "Tədbirdə çıxışlar dinlənildi. 😀\r\n\r\nİkinci abzas.", "version": ""})
     assert response.headers["Location"] == url
     with app.app_context():
         report = db.session.execute(db.select(Report)).scalar_one()
@@ -187,7 +187,7 @@ def test_press_saves_a_summary_with_author_and_time(app, client, login, referenc
 
 def test_saved_summary_is_printed_in_the_release(client, login, reference):
     login("press")
-    client.post(_editor(reference.events["ceremony"], "ru"), data={"body": "Текст для прессы.", "stamp": ""})
+    client.post(_editor(reference.events["ceremony"], "ru"), data={"body": "Текст для прессы.", "version": ""})
     document = word(client.get(_url(reference.events["ceremony"], "docx", "ru")).data)
     assert "Текст для прессы." in [p.text for p in document.paragraphs]
 
@@ -195,7 +195,7 @@ def test_saved_summary_is_printed_in_the_release(client, login, reference):
 def test_too_long_summary_is_refused_beside_the_field(client, login, reference):
     login("press")
     response = client.post(_editor(reference.events["ceremony"]),
-                           data={"body": "x" * (MAX_SUMMARY_LENGTH + 1), "stamp": ""})
+                           data={"body": "x" * (MAX_SUMMARY_LENGTH + 1), "version": ""})
     assert response.status_code == 422
     assert "20000" in field_error(response.get_data(as_text=True), "body")
 
@@ -203,9 +203,9 @@ def test_too_long_summary_is_refused_beside_the_field(client, login, reference):
 def test_concurrent_edit_is_not_overwritten(app, client, login, reference):
     login("organiser")
     url = _editor(reference.events["ceremony"], "en")
-    client.post(url, data={"body": "First version.", "stamp": ""})
-    # A second editor opened the page before the first save: it still carries the empty stamp.
-    response = client.post(url, data={"body": "Stale version.", "stamp": ""})
+    client.post(url, data={"body": "First version.", "version": ""})
+    # A second editor opened the page before the first save: it still carries no version.
+    response = client.post(url, data={"body": "Stale version.", "version": ""})
     assert response.status_code == 409
     page = response.get_data(as_text=True)
     assert "Someone else saved this text" in field_error(page, "body")
@@ -214,20 +214,45 @@ def test_concurrent_edit_is_not_overwritten(app, client, login, reference):
         assert db.session.execute(db.select(Report.body)).scalar_one() == "First version."
 
 
-def test_editing_again_with_the_current_stamp_saves(app, client, login, reference):
+def test_editing_again_with_the_current_version_saves(app, client, login, reference):
     login("organiser")
     url = _editor(reference.events["ceremony"], "en")
-    client.post(url, data={"body": "First version.", "stamp": ""})
+    client.post(url, data={"body": "First version.", "version": ""})
+    assert 'name="version" type="hidden" value="1"' in client.get(url).get_data(as_text=True)
+    assert client.post(url, data={"body": "Second version.", "version": "1"}).headers["Location"] == url
     with app.app_context():
-        stamp = db.session.execute(db.select(Report)).scalar_one().updated_at.isoformat()
-    assert client.post(url, data={"body": "Second version.", "stamp": stamp}).headers["Location"] == url
+        assert db.session.execute(db.select(Report.body, Report.version)).one() == ("Second version.", 2)
+
+
+def test_saving_from_an_older_version_gets_409_with_the_current_text(app, client, login, reference):
+    login("organiser")
+    url = _editor(reference.events["ceremony"], "en")
+    client.post(url, data={"body": "First version.", "version": ""})
+    client.post(url, data={"body": "Second version.", "version": "1"})
+    # An editor opened on version 1, saved after version 2 was written.
+    response = client.post(url, data={"body": "Edited from the first.", "version": "1"})
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Someone else saved this text" in field_error(page, "body")
+    assert "Second version." in page  # their text, shown
+    assert "Edited from the first." in page  # mine, kept in the field
+    assert 'name="version" type="hidden" value="2"' in page  # the next save is based on what is shown
     with app.app_context():
-        assert db.session.execute(db.select(Report.body)).scalar_one() == "Second version."
+        assert db.session.execute(db.select(Report.body, Report.version)).one() == ("Second version.", 2)
+
+
+def test_a_damaged_version_is_refused(app, client, login, reference):
+    login("organiser")
+    url = _editor(reference.events["ceremony"], "en")
+    response = client.post(url, data={"body": "Text.", "version": "not a number"})
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.execute(db.select(Report.id)).first() is None
 
 
 def test_summary_post_without_csrf_is_refused(client, login, reference):
     login("press")
-    response = client.post(_editor(reference.events["ceremony"]), data={"body": "x", "stamp": ""}, csrf=False)
+    response = client.post(_editor(reference.events["ceremony"]), data={"body": "x", "version": ""}, csrf=False)
     assert response.status_code == 400
 
 
@@ -251,7 +276,7 @@ def test_series_summary_is_saved_and_printed(app, client, login, reference):
     login("press")
     url = f"/series/{reference.series_id}/press-summary/en"
     assert client.get(url).status_code == 200
-    assert client.post(url, data={"body": "About the whole series.", "stamp": ""}).headers["Location"] == url
+    assert client.post(url, data={"body": "About the whole series.", "version": ""}).headers["Location"] == url
     markdown = client.get(f"/series/{reference.series_id}/report.md?lang=en").get_data(as_text=True)
     assert "About the whole series." in markdown
     with app.app_context():
@@ -260,7 +285,7 @@ def test_series_summary_is_saved_and_printed(app, client, login, reference):
 
 def test_editor_says_which_text_prints_while_a_language_is_empty(client, login, reference):
     login("press")
-    client.post(_editor(reference.events["ceremony"], "en"), data={"body": "English text.", "stamp": ""})
+    client.post(_editor(reference.events["ceremony"], "en"), data={"body": "English text.", "version": ""})
     page = client.get(_editor(reference.events["ceremony"], "ru")).get_data(as_text=True)
     assert "the release prints the English text" in page
 

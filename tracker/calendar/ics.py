@@ -31,6 +31,7 @@ from flask_babel import gettext as _
 
 from ..models import AgendaItem, Event, EventKind, EventStatus, Invitation, InvitationStatus, Series
 from ..text import clean_text as printable
+from ..timemath import agenda_schedule, local_days
 
 PRODID = "-//tracker//Ceremony tracker//EN"
 
@@ -49,9 +50,6 @@ STATUS_BY_EVENT_STATUS = {
     EventStatus.HELD: "CONFIRMED",
     EventStatus.CANCELLED: "CANCELLED",
 }
-
-#: Statuses that downloads and feeds show to people who are not organisers.
-PUBLISHED_STATUSES = (EventStatus.SCHEDULED, EventStatus.HELD, EventStatus.CANCELLED)
 
 ITIP_METHODS = ("REQUEST", "CANCEL")
 
@@ -200,22 +198,10 @@ def event_location(event: Event, language: str | None = None) -> str:
 
 
 def agenda_times(event: Event) -> list[tuple[AgendaItem, time | None]]:
-    """Agenda items in order with their local start: the planned one, else right after the item before.
-
-    The first item without a planned start begins with the event; after an item without a duration the
-    following times are unknown until the next planned start.
-    """
-    zone = _zone(event)
-    local_start = event.starts_at.astimezone(zone)
-    follows: datetime | None = None if event.all_day else local_start
-    result: list[tuple[AgendaItem, time | None]] = []
-    for item in sorted(event.agenda, key=lambda i: i.position):
-        starts = follows
-        if item.planned_start is not None:
-            starts = datetime.combine(local_start.date(), item.planned_start.replace(tzinfo=None), tzinfo=zone)
-        result.append((item, starts.time() if starts is not None else None))
-        follows = starts + timedelta(minutes=item.duration_minutes) if starts and item.duration_minutes else None
-    return result
+    """Agenda items in order with their local start (the run-of-show rule: :func:`tracker.timemath.agenda_schedule`)."""
+    agenda = sorted(event.agenda, key=lambda i: i.position)
+    entries = agenda_schedule(event.starts_at.astimezone(_zone(event)), event.all_day, agenda)
+    return [(entry.item, entry.starts_at.time() if entry.starts_at is not None else None) for entry in entries]
 
 
 def event_description(event: Event, settings: CalendarSettings) -> str:
@@ -252,16 +238,6 @@ def _zone(event: Event) -> ZoneInfo:
     return ZoneInfo(event.timezone or "UTC")
 
 
-def _local_days(event: Event) -> tuple[date, date]:
-    """First and last local day the event touches (an end at midnight belongs to the day before)."""
-    start = event.starts_at.astimezone(_zone(event))
-    end = event.ends_at.astimezone(_zone(event))
-    last = end.date()
-    if end.time() == time(0) and last > start.date():
-        last -= timedelta(days=1)
-    return start.date(), last
-
-
 def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
     return datetime.combine(day, clock.replace(tzinfo=None), tzinfo=zone)
 
@@ -269,7 +245,7 @@ def _at(day: date, clock: time, zone: ZoneInfo) -> datetime:
 def _set_times(component: icalendar.Event, event: Event) -> None:
     """DTSTART/DTEND (and RRULE) for the event's shape: timed, all-day span, or daily opening hours."""
     zone = _zone(event)
-    first, last = _local_days(event)
+    first, last = local_days(event.starts_at, event.ends_at, zone)
     if event.all_day:
         component.add("dtstart", first)
         component.add("dtend", last + timedelta(days=1))

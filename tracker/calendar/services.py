@@ -1,27 +1,37 @@
-"""Calendar rules: which events a file or feed shows, feed tokens, and the HTTP validators of a feed.
+"""Calendar rules: which events a file or feed shows, feed tokens, and the Last-Modified of a feed.
 
 Plain functions on domain objects; they flush, never commit.
 """
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import selectinload
 
+from ..events.visibility import may_see, may_see_drafts, visible_statuses
 from ..extensions import db
-from ..models import AgendaItem, AnswerChannel, Event, EventStatus, Invitation, InvitationStatus, Series, Unit, User
+from ..models import (
+    AgendaItem,
+    AnswerChannel,
+    Event,
+    EventStatus,
+    FeedValidator,
+    Invitation,
+    InvitationStatus,
+    Series,
+    Unit,
+    User,
+)
+from ..models.types import utcnow
 from ..models.units import new_feed_token
-from .ics import PUBLISHED_STATUSES
 from .replies import STATUS_BY_PARTSTAT, CalendarReply, ReplyError
-
-#: Statuses downloads and feeds show to everyone, as plain strings for the SQL ``IN``.
-PUBLISHED = tuple(status.value for status in PUBLISHED_STATUSES)
 
 
 def event_load_options() -> list[Any]:
@@ -34,26 +44,12 @@ def event_load_options() -> list[Any]:
     ]
 
 
-def may_see_drafts(user: User | None) -> bool:
-    """Organisers and admins see draft events; everyone else only published ones."""
-    return bool(user is not None and getattr(user, "is_organiser", False))
-
-
-def visible_statuses(user: User | None) -> tuple[str, ...]:
-    """Event statuses ``user`` may download."""
-    # Plain strings: bound as text by every driver, whatever it does with Enum members.
-    if may_see_drafts(user):
-        return tuple(status.value for status in EventStatus)
-    return PUBLISHED
-
-
-
 def event_for_download(event_id: int, user: User | None) -> Event | None:
     """The event with everything the builder needs, or ``None`` when it is missing or hidden from ``user``."""
     event = db.session.execute(
         db.select(Event).where(Event.id == event_id).options(*event_load_options())
     ).scalar_one_or_none()
-    if event is None or event.status not in visible_statuses(user):
+    if event is None or not may_see(user, event):
         return None
     return event
 
@@ -72,7 +68,7 @@ def public_events() -> Sequence[Event]:
     """Events marked public and published (scheduled, held or cancelled) for ``/calendar.ics``."""
     return db.session.execute(
         db.select(Event)
-        .where(Event.public.is_(True), Event.status.in_(PUBLISHED))
+        .where(Event.public.is_(True), Event.status.in_(visible_statuses(None)))
         .options(*event_load_options())
         .order_by(Event.starts_at, Event.id)
     ).scalars().all()
@@ -92,7 +88,8 @@ def unit_feed_events(unit: Unit) -> Sequence[Event]:
     return db.session.execute(
         db.select(Event)
         .join(Invitation, Invitation.event_id == Event.id)
-        .where(Invitation.unit_id == unit.id, Event.status.in_(PUBLISHED))
+        # The feed is read without signing in: what anyone may see, of what the unit is invited to.
+        .where(Invitation.unit_id == unit.id, Event.status.in_(visible_statuses(None)))
         .options(*event_load_options())
         .order_by(Event.starts_at, Event.id)
     ).scalars().all()
@@ -110,19 +107,65 @@ def rotate_feed_token(unit: Unit) -> str:
     return unit.feed_token
 
 
-@dataclass(frozen=True)
-class FeedValidators:
-    """HTTP validators of a calendar body: a strong ETag and a Last-Modified instant."""
-
-    etag: str
-    last_modified: datetime | None
+def series_feed_key(series: Series, user: User | None) -> str:
+    """The validators' key of a series download: organisers see drafts, so their body is another one."""
+    return f"series:{series.id}:drafts" if may_see_drafts(user) else f"series:{series.id}"
 
 
-def feed_validators(body: bytes, events: Sequence[Event]) -> FeedValidators:
-    """ETag from the bytes themselves (so equal bytes give equal tags); Last-Modified from the newest event."""
-    stamps = [e.updated_at for e in events if e.updated_at is not None]
-    newest = max(stamps).replace(microsecond=0) if stamps else None
-    return FeedValidators(etag=hashlib.sha256(body).hexdigest()[:40], last_modified=newest)
+#: Lost races tolerated while recording a feed's new ETag before serving the body without Last-Modified.
+_RECORD_ATTEMPTS = 5
+
+
+def feed_last_modified(feed: str, etag: str, *, now: datetime | None = None) -> datetime | None:
+    """The Last-Modified of feed ``feed`` whose body now has ``etag``; records the body when it is new.
+
+    A feed's Last-Modified is the instant its current body was first served, so it moves whenever the
+    bytes do — whatever changed (an agenda item, a venue, a speaker, an invitation), including changes that
+    leave ``Event.updated_at`` alone. An unchanged body keeps its instant (one read, no write). A new body
+    gets now, in whole seconds (HTTP dates carry no more) and at least a second after the previous one, so
+    a client holding the old body never compares equal — even within the same second or with app servers
+    whose clocks differ. Several servers may record at once: each write only succeeds against the row it
+    read (insert if absent, update if the ETag is still the one read); a lost race reads again. Flushes
+    nothing else, never commits: the view commits.
+    """
+    table = FeedValidator.__table__
+    moment = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
+    for _attempt in range(_RECORD_ATTEMPTS):
+        row = db.session.execute(
+            db.select(table.c.etag, table.c.last_modified).where(table.c.feed == feed)
+        ).one_or_none()
+        if row is not None and row.etag == etag:
+            return row.last_modified
+        if row is None:
+            stored = _insert_if_absent(feed, etag, moment)
+        else:
+            moment = max(moment, row.last_modified + timedelta(seconds=1))
+            stored = _replace_if_unchanged(feed, row.etag, etag, moment)
+        if stored:
+            return moment
+    # Still racing (the body flips under heavy concurrent edits): no Last-Modified is always safe; the
+    # ETag still answers If-None-Match.
+    return None
+
+
+def _replace_if_unchanged(feed: str, old_etag: str, etag: str, moment: datetime) -> bool:
+    """Store the feed's new body; ``False`` when another server replaced ``old_etag`` first."""
+    table = FeedValidator.__table__
+    statement = (
+        table.update().where(table.c.feed == feed, table.c.etag == old_etag).values(etag=etag, last_modified=moment)
+    )
+    return db.session.execute(statement).rowcount == 1
+
+
+def _insert_if_absent(feed: str, etag: str, moment: datetime) -> bool:
+    """Insert the feed's first row; ``False`` when another server inserted it first (no error raised)."""
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    values = {"feed": feed, "etag": etag, "last_modified": moment}
+    table = FeedValidator.__table__
+    statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=["feed"]).returning(table.c.feed)
+    # RETURNING, not rowcount: drivers do not all report a row count for INSERT … ON CONFLICT.
+    return db.session.execute(statement).first() is not None
 
 
 # ------------------------------------------------------------------------------------------- replies

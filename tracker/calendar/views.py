@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -11,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, public, roles_required, signed_in
 from ..extensions import db
-from ..models import Event, Role, Series, Unit
+from ..models import Role, Series, Unit
 from . import services
 from .forms import ReplyForm
 from .ics import build_event_ics, build_feed_ics, build_series_ics, settings_from_app
@@ -25,15 +23,20 @@ bp.record_once(lambda state: connect_receivers(state.app))
 CALENDAR_MIMETYPE = "text/calendar"
 
 
-def _calendar_response(body: bytes, events: Sequence[Event], *, filename: str | None, private: bool) -> Response:
-    """``text/calendar; charset=utf-8`` with ETag and Last-Modified, answering conditional requests with 304."""
-    validators = services.feed_validators(body, events)
+def _calendar_response(body: bytes, feed: str, *, filename: str | None, private: bool) -> Response:
+    """``text/calendar; charset=utf-8`` with ETag and Last-Modified, answering conditional requests with 304.
+
+    ``feed`` names the body for its Last-Modified record (``services.feed_last_modified``).
+    """
     response = current_app.response_class(body, mimetype=CALENDAR_MIMETYPE)
     response.charset = "utf-8"
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.set_etag(validators.etag)
-    if validators.last_modified is not None:
-        response.last_modified = validators.last_modified
+    response.add_etag()  # Werkzeug's own strong ETag of the bytes: equal bytes, equal tags
+    etag, _weak = response.get_etag()
+    last_modified = services.feed_last_modified(feed, etag or "")
+    db.session.commit()  # a new body's record; nothing to write (and nothing written) when unchanged
+    if last_modified is not None:
+        response.last_modified = last_modified
     # Clients may keep a copy but must ask again; a token or a session makes the copy personal.
     response.cache_control.no_cache = True
     if private:
@@ -72,7 +75,7 @@ def event_ics(event_id: int) -> Response:
     if event is None:
         abort(404)
     body = build_event_ics(event, settings=settings_from_app())
-    return _calendar_response(body, [event], filename=f"event-{event.id}.ics", private=True)
+    return _calendar_response(body, f"event:{event.id}", filename=f"event-{event.id}.ics", private=True)
 
 
 @bp.route("/series/<int:series_id>.ics")
@@ -82,7 +85,8 @@ def series_ics(series_id: int) -> Response:
     series = db.get_or_404(Series, series_id)
     events = services.series_events(series, current_user)
     body = build_series_ics(series, events, settings=settings_from_app())
-    return _calendar_response(body, events, filename=f"series-{series.id}.ics", private=True)
+    feed = services.series_feed_key(series, current_user)
+    return _calendar_response(body, feed, filename=f"series-{series.id}.ics", private=True)
 
 
 @bp.route("/calendar.ics")
@@ -94,7 +98,7 @@ def public_calendar() -> Response:
     body = build_feed_ics(
         events, name=settings.organisation_name, uid=f"public-calendar@{settings.uid_domain}", settings=settings
     )
-    return _calendar_response(body, events, filename=None, private=False)
+    return _calendar_response(body, "public", filename=None, private=False)
 
 
 @bp.route("/feeds/<token>.ics")
@@ -112,7 +116,7 @@ def unit_feed(token: str) -> Response:
         uid=f"unit-{unit.id}-feed@{settings.uid_domain}",
         settings=settings,
     )
-    return _calendar_response(body, events, filename=None, private=True)
+    return _calendar_response(body, f"unit:{unit.id}", filename=None, private=True)
 
 
 def _manageable_unit(unit_id: int) -> Unit:

@@ -5,7 +5,7 @@ Used by the templates (registered as template globals by the events blueprint) a
 
 from __future__ import annotations
 
-from datetime import date, time, timedelta
+from datetime import date, time
 from typing import Any
 
 from babel import Locale
@@ -15,7 +15,7 @@ from flask_babel import lazy_gettext as _l
 from ..i18n import current_language, local_date, local_datetime, local_time
 from ..models import AgendaKind, Event, EventKind, EventStatus
 from ..ordinals import ordinal
-from .services import last_local_day
+from ..timemath import last_local_day
 
 KIND_LABELS = {
     EventKind.CEREMONY: _l("Ceremony"),
@@ -115,9 +115,7 @@ def when_text(event: Event) -> str:
     if event.has_daily_hours:
         period = f"{_day(first.date())} – {_day(last_day)}"
         return _("%(period)s, daily %(hours)s", period=period, hours=hours(event.daily_opens, event.daily_closes))
-    if first.date() == event.local_end.date() or event.local_end == first.replace(
-        hour=0, minute=0, second=0, microsecond=0
-    ) + timedelta(days=1):
+    if last_day == first.date():  # on one day, perhaps ending at its midnight
         return f"{_day(first.date())}, {local_time(first)}–{local_time(event.local_end)}"
     return f"{local_datetime(first)} – {local_datetime(event.local_end)}"
 

@@ -28,8 +28,9 @@ from ..bounds import AGENDA_DURATION, BoundsError, DateWithinBounds, NumberWithi
 from ..directory.services import PersonFields
 from ..forms import BaseForm
 from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, Venue
+from ..timemath import local_instant
 from .display import AGENDA_KIND_LABELS, KIND_LABELS, STATUS_LABELS, language_name
-from .services import AgendaItemDetails, EventDetails, EventFilters, SeriesDetails, local_instant
+from .services import AgendaItemDetails, EventDetails, EventFilters, SeriesDetails
 
 #: Site languages that translations are offered in (English is the plain field).
 TRANSLATED = ("az", "ru")

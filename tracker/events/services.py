@@ -12,19 +12,18 @@ import copy
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any, Protocol
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Select, exists, false, func, or_, select, true
+from sqlalchemy import Select, exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
 from ..bounds import AGENDA_DURATION, check_date, check_instant, check_number, check_span
 from ..extensions import db
 from ..models import AgendaItem, Event, EventStatus, Person, Series, User, Venue
 from ..signals import event_cancelled, event_rescheduled
-
-#: Statuses everyone signed in may see; drafts are the organisers' own business.
-PUBLISHED_STATUSES = (EventStatus.SCHEDULED, EventStatus.HELD, EventStatus.CANCELLED)
+from ..timemath import RunOfShowEntry, Schedule, agenda_schedule, last_local_day, local_instant, schedules_overlap
+from .visibility import visible_to
 
 #: Fields whose change a calendar must show; changing one raises SEQUENCE. Names as the signal carries them.
 CALENDAR_FIELDS = frozenset(
@@ -51,75 +50,6 @@ _EVENT_FIELDS = {
     "answer_deadline": "answer_deadline",
     "public": "public",
 }
-
-
-# --- Time helpers -----------------------------------------------------------------------------------
-
-
-def local_instant(day: date, at: time, zone: str) -> datetime:
-    """The UTC instant of wall-clock ``day`` ``at`` in ``zone``."""
-    return datetime.combine(day, at, tzinfo=ZoneInfo(zone)).astimezone(UTC)
-
-
-def last_local_day(starts_at: datetime, ends_at: datetime, zone: ZoneInfo) -> date:
-    """The last local day an event touches; an end exactly at midnight belongs to the day before."""
-    local_end = ends_at.astimezone(zone)
-    if ends_at > starts_at and local_end.time() == time(0):
-        return local_end.date() - timedelta(days=1)
-    return local_end.date()
-
-
-class Schedule(Protocol):
-    """What is needed to know when something takes place (an :class:`Event` or :class:`EventDetails`)."""
-
-    starts_at: datetime
-    ends_at: datetime
-    timezone: str
-    daily_opens: time | None
-    daily_closes: time | None
-
-
-def occupied_spans(schedule: Schedule) -> list[tuple[datetime, datetime]]:
-    """The stretches of time an event really occupies: each opening day's hours, or the whole span."""
-    if schedule.daily_opens is None or schedule.daily_closes is None:
-        return [(schedule.starts_at, schedule.ends_at)]
-    zone = ZoneInfo(schedule.timezone)
-    day = schedule.starts_at.astimezone(zone).date()
-    last = last_local_day(schedule.starts_at, schedule.ends_at, zone)
-    spans = []
-    while day <= last:
-        opens = max(local_instant(day, schedule.daily_opens, schedule.timezone), schedule.starts_at)
-        closes = min(local_instant(day, schedule.daily_closes, schedule.timezone), schedule.ends_at)
-        if opens < closes:
-            spans.append((opens, closes))
-        day += timedelta(days=1)
-    return spans
-
-
-def schedules_overlap(first: Schedule, second: Schedule) -> bool:
-    """Whether two events are on at the same moment (an exhibition's nights do not count)."""
-    if first.starts_at >= second.ends_at or second.starts_at >= first.ends_at:
-        return False
-    return any(
-        a_start < b_end and b_start < a_end
-        for a_start, a_end in occupied_spans(first)
-        for b_start, b_end in occupied_spans(second)
-    )
-
-
-# --- Visibility -------------------------------------------------------------------------------------
-
-
-def visible_to(user: User) -> ColumnElement[bool]:
-    """A filter on :class:`Event` for what ``user`` may see: organisers everything, others no drafts."""
-    if user.is_organiser:
-        return true()
-    return Event.status.in_([str(s) for s in PUBLISHED_STATUSES])
-
-
-def may_see(user: User, event: Event) -> bool:
-    """Whether ``user`` may open ``event``'s page."""
-    return user.is_organiser or event.status in PUBLISHED_STATUSES
 
 
 # --- Series -----------------------------------------------------------------------------------------
@@ -605,29 +535,6 @@ def move_agenda_item(item: AgendaItem, offset: int) -> bool:
     return True
 
 
-@dataclass
-class RunOfShowEntry:
-    """An agenda item with its computed local start and end (``None`` where unknown)."""
-
-    item: AgendaItem
-    starts_at: datetime | None
-    ends_at: datetime | None
-
-
-def run_of_show(event: Event, agenda: Sequence[AgendaItem] | None = None) -> list[RunOfShowEntry]:
-    """Each agenda item's time in the event's zone.
-
-    An item starts at its planned start, else when the one before it ends (its start plus its duration);
-    the first item starts with the event. After an item with neither, times are unknown until the next
-    planned start. All-day events have no start time to count from.
-    """
-    zone = event.zone
-    day = event.local_start.date()
-    cursor: datetime | None = None if event.all_day else event.local_start
-    entries = []
-    for item in agenda if agenda is not None else event.agenda:
-        start = datetime.combine(day, item.planned_start, tzinfo=zone) if item.planned_start else cursor
-        end = start + timedelta(minutes=item.duration_minutes) if start and item.duration_minutes else None
-        entries.append(RunOfShowEntry(item, start, end))
-        cursor = end
-    return entries
+def run_of_show(event: Event, agenda: Sequence[AgendaItem] | None = None) -> list[RunOfShowEntry[AgendaItem]]:
+    """Each agenda item's time in the event's zone (the rule: :func:`tracker.timemath.agenda_schedule`)."""
+    return agenda_schedule(event.local_start, event.all_day, agenda if agenda is not None else event.agenda)

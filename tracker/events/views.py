@@ -31,6 +31,7 @@ from .forms import (
     MoveForm,
     SeriesForm,
 )
+from .visibility import may_see, visible_statuses
 
 bp = Blueprint("events", __name__)
 
@@ -52,7 +53,7 @@ def _form_status(form: Any) -> int:
 def _visible_event(event_id: int) -> Event:
     """The event loaded for its page, or 404 when missing or not for this user (drafts for non-organisers)."""
     event = services.event_for_page(event_id)
-    if event is None or not services.may_see(current_user, event):
+    if event is None or not may_see(current_user, event):
         abort(404)
     return event
 
@@ -90,7 +91,7 @@ def home() -> Response:
 def list_events() -> tuple[str, int]:
     """Upcoming or past events, filtered by series, kind, status and date range, a page at a time."""
     language = current_language()
-    statuses = [s.value for s in EventStatus if current_user.is_organiser or s in services.PUBLISHED_STATUSES]
+    statuses = list(visible_statuses(current_user))
     form = EventFilterForm(formdata=request.args, series=services.all_series(), statuses=statuses,
                            language=language)
     valid = form.validate()

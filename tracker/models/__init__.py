@@ -1,6 +1,7 @@
 """The domain model, one module per area (see DESIGN §2)."""
 
 from .events import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Series
+from .feeds import FeedValidator
 from .invitations import AnswerChannel, AuditEntry, Invitation, InvitationStatus
 from .outbox import OutboxMessage
 from .people import Person, Venue
@@ -16,6 +17,7 @@ __all__ = [
     "Event",
     "EventKind",
     "EventStatus",
+    "FeedValidator",
     "Invitation",
     "InvitationStatus",
     "OutboxMessage",

@@ -12,6 +12,7 @@ from sqlalchemy import JSON, CheckConstraint, Date, ForeignKey, String, Text, Ti
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from .. import timemath
 from ..bounds import AGENDA_DURATION
 from ..extensions import db
 from .constraints import in_range, one_of
@@ -152,6 +153,11 @@ class Event(TranslatableMixin, db.Model):
     def local_end(self) -> datetime:
         """End in the event's zone."""
         return self.ends_at.astimezone(self.zone)
+
+    @property
+    def local_days(self) -> tuple[date, date]:
+        """First and last day the event touches in its zone (an end at midnight belongs to the day before)."""
+        return timemath.local_days(self.starts_at, self.ends_at, self.zone)
 
     @property
     def has_daily_hours(self) -> bool:

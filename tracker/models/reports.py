@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstrai
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import db
+from .constraints import in_range
 from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
@@ -23,6 +24,7 @@ class Report(db.Model):
         UniqueConstraint("event_id", "language"),
         UniqueConstraint("series_id", "language"),
         CheckConstraint("(event_id IS NULL) <> (series_id IS NULL)", name="one_subject"),
+        in_range("version", 1, name="version_positive"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -32,5 +34,9 @@ class Report(db.Model):
     body: Mapped[str] = mapped_column(Text, default="")
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    #: Optimistic lock, as on ``Invitation``: an editor opened on an older version cannot overwrite a newer text.
+    version: Mapped[int] = mapped_column(default=1, server_default="1")
 
     updated_by: Mapped[User | None] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}

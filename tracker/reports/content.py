@@ -10,7 +10,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from ..models import AgendaKind, Event, EventKind, EventStatus, InvitationStatus, Person, Series
 from ..ordinals import ordinal
@@ -103,14 +103,6 @@ class PressRelease:
     ascii_filename_stem: str = ""
 
 
-def event_days(event: Event) -> tuple[date, date]:
-    """First and last local day an event runs (an end at local midnight belongs to the day before)."""
-    first = event.local_start.date()
-    end = event.local_end
-    last = (end - timedelta(microseconds=1)).date() if end.time() == datetime.min.time() else end.date()
-    return first, max(first, last)
-
-
 def event_attendance(event: Event) -> Attendance:
     """Attendance as the release states it.
 
@@ -143,7 +135,7 @@ def _kind_noun(event: Event) -> str:
 
 def _when(event: Event, language: str) -> tuple[str, bool]:
     """The "when" phrase of a lead and whether it is a period of several days."""
-    first, last = event_days(event)
+    first, last = event.local_days
     if first != last:
         return period(first, last, language), True
     if event.all_day:
@@ -196,7 +188,7 @@ def exhibition_text(event: Event, language: str) -> str:
     if event.kind != EventKind.EXHIBITION:
         return ""
     tense = _tense(event)
-    first, last = event_days(event)
+    first, last = event.local_days
     when = period(first, last, language)
     if event.has_daily_hours:
         assert event.daily_opens is not None and event.daily_closes is not None
@@ -286,7 +278,7 @@ def build_event_release(
     event: Event, language: str, *, organisation: str, press_contact: str, press_text: str, generated_at: datetime
 ) -> PressRelease:
     """The press release of one event in ``language``."""
-    first, last = event_days(event)
+    first, last = event.local_days
     section = event_section(event, language, organisation, in_series=False)
     title = event.text("title", language)
     stem, ascii_stem = file_stems(title, event.title, first, language, f"event-{event.id}")
@@ -322,7 +314,7 @@ def build_series_release(
     first_day: date | None = None
     dateline = ""
     if events:
-        first_day = event_days(events[0])[0]
+        first_day = events[0].local_days[0]
         held = [e for e in events if e.status == EventStatus.HELD]
         coming = [e for e in events if e.status != EventStatus.HELD]
         # Held events are told in the past and date the release; events still to come follow in one sentence.
@@ -365,7 +357,7 @@ def build_series_release(
 
 def _span(events: Sequence[Event]) -> tuple[date, date]:
     """First and last local day of ``events`` together."""
-    days = [event_days(e) for e in events]
+    days = [e.local_days for e in events]
     return min(d[0] for d in days), max(d[1] for d in days)
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, TextAreaField
-from wtforms.validators import Length
+from wtforms import Field, HiddenField, TextAreaField
+from wtforms.validators import Length, ValidationError
 
+from ..bounds import RECORD_ID, parse_number
 from ..forms import BaseForm
 
 #: Long enough for a full release text, short enough to keep a page of the PDF readable.
@@ -13,11 +14,25 @@ MAX_SUMMARY_LENGTH = 20_000
 
 
 class PressSummaryForm(BaseForm):
-    """The press text of an event or series in one language; ``stamp`` guards against lost updates."""
+    """The press text of an event or series in one language.
+
+    ``version`` is the ``Report.version`` the editor was opened on, empty while there was no text: the
+    optimistic lock that keeps one editor from overwriting another (see ``save_press_summary``).
+    """
 
     body = TextAreaField(
         _l("Press text"),
         validators=[Length(max=MAX_SUMMARY_LENGTH, message=_l("Keep the text under %(max)d characters."))],
         render_kw={"rows": 14},
     )
-    stamp = HiddenField()
+    version = HiddenField()
+
+    def validate_version(self, field: Field) -> None:
+        """Empty or a positive whole number (the form was not fiddled with)."""
+        if field.data and parse_number(str(field.data), RECORD_ID) is None:
+            raise ValidationError(_l("The form is damaged; reload the page."))
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the text is based on, ``None`` when the editor was opened on no text."""
+        return parse_number(self.version.data, RECORD_ID) if self.version.data else None

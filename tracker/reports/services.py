@@ -9,9 +9,11 @@ from typing import Any
 from urllib.parse import quote
 
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.exc import StaleDataError
 
+from ..events.visibility import PRESS_STATUSES, Purpose, may_see
 from ..extensions import db
-from ..models import AgendaItem, Event, EventStatus, Invitation, Report, Role, Series, Unit, User
+from ..models import AgendaItem, Event, Invitation, Report, Role, Series, Unit, User
 from ..models.types import utcnow
 from ..text import clean_text
 from .content import PressRelease, build_event_release, build_series_release
@@ -21,9 +23,6 @@ from .markdown import build_release_markdown
 from .pdf import build_release_pdf
 from .phrases import REPORT_LANGUAGES
 from .sheets import AttendanceSheet, build_attendance_csv, build_attendance_sheet, build_attendance_xlsx
-
-#: Events press staff may see and report on; drafts and cancelled events are the organisers' business.
-PRESS_STATUSES = (EventStatus.SCHEDULED, EventStatus.HELD)
 
 
 @dataclass(frozen=True)
@@ -59,21 +58,16 @@ _SHEET_BUILDERS: dict[str, Callable[[AttendanceSheet], bytes]] = {
 
 
 class StaleSummary(Exception):
-    """The press text was saved by someone else after the editor was opened."""
+    """The press text was saved by someone else after the editor was opened; nothing was written.
 
-    def __init__(self, report: Report) -> None:
+    After this error the session must be rolled back before the text is read again.
+    """
+
+    def __init__(self) -> None:
         super().__init__("the press text changed since it was opened")
-        self.report = report
 
 
 # --- Who may ----------------------------------------------------------------------------------------
-
-
-def may_report_on(user: User, event: Event) -> bool:
-    """Press releases and summaries: organisers and admins for every event, press for scheduled and held ones."""
-    if user.is_organiser:
-        return True
-    return user.role == Role.PRESS and event.status in PRESS_STATUSES
 
 
 def sheet_scope(user: User, event: Event) -> tuple[bool, int | None]:
@@ -85,8 +79,8 @@ def sheet_scope(user: User, event: Event) -> tuple[bool, int | None]:
     if user.is_organiser:
         return True, None
     if user.role == Role.PRESS:
-        return event.status in PRESS_STATUSES, None
-    if user.role == Role.REPRESENTATIVE and user.unit_id is not None and event.status != EventStatus.DRAFT:
+        return may_see(user, event, Purpose.REPORT), None
+    if user.role == Role.REPRESENTATIVE and user.unit_id is not None and may_see(user, event):
         invited = db.session.execute(
             db.select(Invitation.id).where(Invitation.event_id == event.id, Invitation.unit_id == user.unit_id)
         ).first()
@@ -179,22 +173,21 @@ def press_text(summaries: Mapping[str, Report], language: str, fallback: str) ->
     return ""
 
 
-def summary_stamp(report: Report | None) -> str:
-    """A token of the version of the text the editor shows; a later save compares it."""
-    return report.updated_at.isoformat() if report is not None else ""
-
-
-def save_press_summary(subject: Event | Series, language: str, body: str, user: User, stamp: str) -> Report:
+def save_press_summary(subject: Event | Series, language: str, body: str, user: User,
+                       expected_version: int | None) -> Report:
     """Store the press text of ``subject`` in ``language``, recording who wrote it and when.
 
-    ``stamp`` is :func:`summary_stamp` of the text the editor started from; when someone saved in between,
-    :class:`StaleSummary` is raised and nothing is written, so one person never silently overwrites another.
+    ``expected_version`` is the ``Report.version`` the editor was opened on (``None`` when there was no text
+    yet). The lock is ``Report.version`` (``version_id_col``), as for invitations: a save from an older
+    version, or one that loses a race at the database, raises :class:`StaleSummary` and writes nothing, so
+    one person never silently overwrites another. Two first saves at once are refused by the unique
+    constraint (``IntegrityError``) instead.
     """
     if language not in REPORT_LANGUAGES:
         raise ValueError(f"unknown report language {language!r}")
     report = press_summary(subject, language)
-    if report is not None and summary_stamp(report) != stamp:
-        raise StaleSummary(report)
+    if report is not None and report.version != expected_version:
+        raise StaleSummary()
     if report is None:
         report = Report(language=language)
         if isinstance(subject, Event):
@@ -205,7 +198,11 @@ def save_press_summary(subject: Event | Series, language: str, body: str, user: 
     report.body = clean_text(body).strip()  # cleaned before stripping, so a stray control cannot shield a blank
     report.updated_by = user
     report.updated_at = utcnow()
-    db.session.flush()
+    try:
+        db.session.flush()
+    except StaleDataError:
+        # Another transaction saved a new version between our read and our UPDATE.
+        raise StaleSummary() from None
     return report
 
 

@@ -20,7 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from ..models import Event, Invitation, InvitationStatus, Unit
-from .content import event_days, file_stems, slug
+from .content import file_stems, slug
 from .phrases import collation_key, phrase
 
 Cell = str | int | datetime | None
@@ -138,7 +138,7 @@ def build_attendance_sheet(
         phrase(language, "total"), "", summary, expected_total, delegates_total,
         actual_total if any_actual else None, "", None,
     )
-    first, _last = event_days(event)
+    first, _last = event.local_days
     title = event.text("title", language)
     sheet_word = phrase(language, "sheet")
     stem, ascii_stem = file_stems(

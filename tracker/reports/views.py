@@ -13,9 +13,10 @@ from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from ..auth.access import STAFF, roles_required, signed_in
+from ..events.visibility import Purpose, may_see
 from ..extensions import db
 from ..i18n import LANGUAGE_NAMES, current_language
-from ..models import Event, Series
+from ..models import Event, Report, Series
 from . import services
 from .content import event_attendance
 from .forms import PressSummaryForm
@@ -70,7 +71,7 @@ def _file_response(data: bytes, file_format: services.FileFormat, stem: str, asc
 def _reportable_event(event_id: int) -> Event:
     """The event with everything a release prints, or 404 when missing or not for this user's eyes."""
     event = services.load_event(event_id)
-    if event is None or not services.may_report_on(current_user, event):
+    if event is None or not may_see(current_user, event, Purpose.REPORT):
         abort(404)
     return event
 
@@ -131,6 +132,11 @@ def attendance_sheet(event_id: int, fmt: str) -> Response:
 # --- Press summaries --------------------------------------------------------------------------------
 
 
+def _version(report: Report | None) -> str:
+    """The editor's hidden ``version``: the text's ``Report.version``, empty while there is no text."""
+    return str(report.version) if report is not None else ""
+
+
 def _edit_summary(subject: Event | Series, language: str, *, back_url: str | None,
                   self_url: str, release_endpoint: str, id_args: dict[str, int]) -> Any:
     """Show and save the press text of ``subject`` in ``language`` (shared by events and series)."""
@@ -138,20 +144,18 @@ def _edit_summary(subject: Event | Series, language: str, *, back_url: str | Non
         abort(404)
     summaries = services.press_summaries(subject)
     report = summaries.get(language)
-    form = PressSummaryForm(data={"body": report.body if report else "", "stamp": services.summary_stamp(report)})
+    form = PressSummaryForm(data={"body": report.body if report else "", "version": _version(report)})
     form.body.render_kw = {**(form.body.render_kw or {}), "lang": language}
     status = 200
     stale = None
     if form.validate_on_submit():
         try:
             author = current_user._get_current_object()  # the User itself, not the request-bound proxy
-            services.save_press_summary(subject, language, form.body.data or "", author, form.stamp.data or "")
+            services.save_press_summary(subject, language, form.body.data or "", author, form.expected_version)
             db.session.commit()
-        except services.StaleSummary as error:
-            db.session.rollback()
-            stale = error.report
-        except IntegrityError:
-            # Two first saves at once: the other one won; show it like any other lost race.
+        except (services.StaleSummary, IntegrityError):
+            # An older version, a race lost at the database, or two first saves at once (the unique
+            # constraint): the other save won; show it.
             db.session.rollback()
             stale = services.press_summary(subject, language)
         else:
@@ -161,7 +165,8 @@ def _edit_summary(subject: Event | Series, language: str, *, back_url: str | Non
             form.body.errors = [*form.body.errors, _(
                 "Someone else saved this text while you were editing. Their version is shown below; "
                 "copy your changes into it and save again.")]
-            form.stamp.data = services.summary_stamp(stale)
+            # The next save is based on the text now shown; the typed text stays in the field.
+            form.version.data = _version(stale)
             report = stale
             status = 409
     elif form.errors:
@@ -211,7 +216,7 @@ def event_panel(event: Event) -> dict[str, Any] | None:
     """What the reports panel of an event page offers the current user, or ``None`` for nothing."""
     if not current_user.is_authenticated:
         return None
-    if services.may_report_on(current_user, event):
+    if may_see(current_user, event, Purpose.REPORT):
         return {
             "staff": True,
             "summaries": services.press_summaries(event),
