@@ -12,7 +12,7 @@ PORT ?= 5000
 help:
 	@echo "make run    - install, migrate, load demo data on first run, serve on http://$(HOST):$(PORT)"
 	@echo "make test   - install test tools and run the whole suite (TEST_DATABASE_URL for PostgreSQL)"
-	@echo "make lint   - ruff"
+	@echo "make lint   - ruff and mypy"
 	@echo "make bench  - speed benchmarks of bench/"
 	@echo "make lock   - refresh the pinned dependencies in requirements/ from pyproject.toml"
 
@@ -64,6 +64,7 @@ test: $(VENV)/.installed-dev catalogs
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 bench: $(VENV)/.installed-dev catalogs
 	$(BIN)/python -m bench

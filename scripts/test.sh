@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# `make test`: lint, then the whole suite (unit, CLI, HTTP and browser tests).
+# `make test`: lint and type check, then the whole suite (unit, CLI, HTTP and browser tests).
 set -euo pipefail
 bin=.venv/bin
 
 "$bin/ruff" check --quiet .
+"$bin/mypy"
 
 bash scripts/server-deps.sh
 

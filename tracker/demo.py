@@ -126,7 +126,11 @@ def _set_translations(obj: Any, **fields: Mapping[str, str]) -> None:
 
 def _instant(value: str | tuple[int, ...], zone: ZoneInfo) -> datetime:
     """A local wall-clock time (``2012-02-25T10:00`` or a tuple) as an aware UTC instant."""
-    local = datetime.fromisoformat(value) if isinstance(value, str) else datetime(*value)
+    if isinstance(value, str):
+        local = datetime.fromisoformat(value)
+    else:
+        year, month, day, hour, minute = (*value, 0, 0)[:5]
+        local = datetime(year, month, day, hour, minute)
     return local.replace(tzinfo=zone).astimezone(UTC)
 
 
@@ -222,9 +226,9 @@ class ScenarioLoader:
             wanted.append(
                 (representative_email(spec["code"]), Role.REPRESENTATIVE, f"{unit.name} representative", unit)
             )
-        for email, role, name, unit in wanted:
+        for email, role, name, bound_unit in wanted:
             if find_user_by_email(email) is None:
-                create_user(email, name, DEMO_PASSWORD, role, unit=unit)
+                create_user(email, name, DEMO_PASSWORD, role, unit=bound_unit)
                 self.created["accounts"] += 1
 
     def _representative(self, unit: Unit) -> User | None:

@@ -32,7 +32,7 @@ def select_locale() -> str:
         return current_user.language
     chosen = session.get("language")
     if chosen in languages:
-        return chosen
+        return str(chosen)
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 

@@ -106,7 +106,7 @@ def _size_limit(app: Flask) -> str:
     body_limit, form_limit = app.config.get("MAX_CONTENT_LENGTH"), app.config.get("MAX_FORM_MEMORY_SIZE")
     length = request.content_length
     passed_body = body_limit and (length is None or length > body_limit)
-    limit = body_limit if passed_body else form_limit or body_limit or 0
+    limit = (body_limit if passed_body else form_limit or body_limit) or 0
     return gettext("%(number)s MB", number=format_decimal(round(limit / (1024 * 1024), 1)))
 
 

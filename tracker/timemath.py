@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Protocol, TypeVar, cast
 from zoneinfo import ZoneInfo
 
 __all__ = [
@@ -101,14 +101,13 @@ def schedules_overlap(first: Schedule, second: Schedule) -> bool:
 class AgendaSlot(Protocol):
     """What the run-of-show needs of an agenda item."""
 
-    @property
-    def planned_start(self) -> time | None: ...
-
-    @property
-    def duration_minutes(self) -> int | None: ...
+    planned_start: time | None
+    duration_minutes: int | None
 
 
-Item = TypeVar("Item", bound=AgendaSlot)
+#: Unbound: type checkers do not see an ORM column descriptor as satisfying a protocol attribute, so the
+#: items are read through :class:`AgendaSlot` inside :func:`agenda_schedule`.
+Item = TypeVar("Item")
 
 
 @dataclass
@@ -132,9 +131,10 @@ def agenda_schedule(local_start: datetime, all_day: bool, items: Iterable[Item])
     cursor: datetime | None = None if all_day else local_start
     entries = []
     for item in items:
-        planned = item.planned_start
+        slot = cast(AgendaSlot, item)
+        planned = slot.planned_start
         start = datetime.combine(day, planned.replace(tzinfo=None), tzinfo=zone) if planned is not None else cursor
-        end = start + timedelta(minutes=item.duration_minutes) if start and item.duration_minutes else None
+        end = start + timedelta(minutes=slot.duration_minutes) if start and slot.duration_minutes else None
         entries.append(RunOfShowEntry(item, start, end))
         cursor = end
     return entries

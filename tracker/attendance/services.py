@@ -74,7 +74,7 @@ def answer_problems(event: Event, status: str | None, headcount: int | None) -> 
         return [AttendanceError(N_("Choose attending, maybe or not attending."), field="status")]
     capacity = event.venue.capacity if event.venue is not None else None
     if headcount is not None and headcount < 0:
-        message, params = N_("The number of people cannot be negative."), {}
+        message, params = N_("The number of people cannot be negative."), dict[str, Any]()
     elif status == InvitationStatus.DECLINED and headcount:
         message, params = N_("A unit that does not attend sends 0 people."), {}
     elif status == InvitationStatus.ACCEPTED and headcount == 0:

@@ -30,13 +30,13 @@ bp = Blueprint("attendance", __name__)
 #: Everyone who may open an invitation page: organisers (on behalf) and representatives (their unit's).
 ANSWERERS = (Role.ADMIN, Role.ORGANISER, Role.REPRESENTATIVE)
 
-STATUS_LABELS = {
+STATUS_LABELS: dict[str | None, str] = {
     InvitationStatus.PENDING: _l("No answer yet"),
     InvitationStatus.ACCEPTED: _l("Attending"),
     InvitationStatus.TENTATIVE: _l("Maybe"),
     InvitationStatus.DECLINED: _l("Not attending"),
 }
-CHANNEL_LABELS = {
+CHANNEL_LABELS: dict[str | None, str] = {
     AnswerChannel.PAGE: _l("on the answer page"),
     AnswerChannel.LINK: _l("through the emailed link"),
     AnswerChannel.ON_BEHALF: _l("on the unit's behalf"),
@@ -236,6 +236,7 @@ def _history(invitation: Invitation) -> list[AuditEntry]:
 def answer_by_link(token: str) -> Response:
     """The page an emailed answer link opens: one invitation's answer form, no password needed."""
     check = check_answer_token(token)
+    response: tuple[str, int] | Response
     if not check.usable:
         response = _link_problem(check)
     else:

@@ -164,4 +164,4 @@ def set_language() -> Response:
             current_user.language = language
             db.session.commit()
     target = request.form.get("next")
-    return redirect(target if is_safe_next(target) else url_for("events.home"))
+    return redirect(target if target and is_safe_next(target) else url_for("events.home"))

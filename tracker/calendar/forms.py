@@ -6,6 +6,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
+from werkzeug.datastructures import FileStorage
 from wtforms import TextAreaField
 from wtforms.validators import Length, Optional
 
@@ -22,7 +23,7 @@ class ReplyForm(BaseForm):
     def reply_bytes(self) -> bytes:
         """The uploaded file's bytes, else the pasted text as UTF-8."""
         storage = self.upload.data
-        if storage is not None and getattr(storage, "filename", ""):
+        if isinstance(storage, FileStorage) and storage.filename:
             return storage.read(MAX_REPLY_BYTES + 1)
         return (self.text.data or "").encode("utf-8")
 

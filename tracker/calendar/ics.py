@@ -36,7 +36,7 @@ from ..timemath import agenda_schedule, local_days
 PRODID = "-//tracker//Ceremony tracker//EN"
 
 #: Unit answer → iCalendar PARTSTAT.
-PARTSTAT_BY_STATUS = {
+PARTSTAT_BY_STATUS: dict[str, str] = {
     InvitationStatus.PENDING: "NEEDS-ACTION",
     InvitationStatus.ACCEPTED: "ACCEPTED",
     InvitationStatus.TENTATIVE: "TENTATIVE",
@@ -44,7 +44,7 @@ PARTSTAT_BY_STATUS = {
 }
 
 #: Event status → iCalendar STATUS. A draft is not yet confirmed to anyone.
-STATUS_BY_EVENT_STATUS = {
+STATUS_BY_EVENT_STATUS: dict[str, str] = {
     EventStatus.DRAFT: "TENTATIVE",
     EventStatus.SCHEDULED: "CONFIRMED",
     EventStatus.HELD: "CONFIRMED",
@@ -176,7 +176,7 @@ def language_name(code: str, language: str | None) -> str:
 
 def kind_label(kind: str) -> str:
     """A readable CATEGORIES value for an event kind."""
-    labels = {
+    labels: dict[str, str] = {
         EventKind.CEREMONY: _("Ceremony"),
         EventKind.COMMEMORATION: _("Commemoration"),
         EventKind.EXHIBITION: _("Exhibition"),

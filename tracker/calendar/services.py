@@ -8,11 +8,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 
 from ..events.visibility import may_see, may_see_drafts, visible_statuses
@@ -128,7 +130,7 @@ def feed_last_modified(feed: str, etag: str, *, now: datetime | None = None) -> 
     read (insert if absent, update if the ETag is still the one read); a lost race reads again. Flushes
     nothing else, never commits: the view commits.
     """
-    table = FeedValidator.__table__
+    table = cast(Table, FeedValidator.__table__)
     moment = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
     for _attempt in range(_RECORD_ATTEMPTS):
         row = db.session.execute(
@@ -150,11 +152,11 @@ def feed_last_modified(feed: str, etag: str, *, now: datetime | None = None) -> 
 
 def _replace_if_unchanged(feed: str, old_etag: str, etag: str, moment: datetime) -> bool:
     """Store the feed's new body; ``False`` when another server replaced ``old_etag`` first."""
-    table = FeedValidator.__table__
+    table = cast(Table, FeedValidator.__table__)
     statement = (
         table.update().where(table.c.feed == feed, table.c.etag == old_etag).values(etag=etag, last_modified=moment)
     )
-    return db.session.execute(statement).rowcount == 1
+    return cast("CursorResult[Any]", db.session.execute(statement)).rowcount == 1
 
 
 def _insert_if_absent(feed: str, etag: str, moment: datetime) -> bool:
@@ -162,7 +164,7 @@ def _insert_if_absent(feed: str, etag: str, moment: datetime) -> bool:
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
     values = {"feed": feed, "etag": etag, "last_modified": moment}
-    table = FeedValidator.__table__
+    table = cast(Table, FeedValidator.__table__)
     statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=["feed"]).returning(table.c.feed)
     # RETURNING, not rowcount: drivers do not all report a row count for INSERT … ON CONFLICT.
     return db.session.execute(statement).first() is not None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from typing import Any, cast
+
+from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -18,7 +20,7 @@ from .replies import ReplyError, parse_reply
 
 bp = Blueprint("calendar", __name__)
 # Updates and cancellations follow the domain signals from the moment the app exists.
-bp.record_once(lambda state: connect_receivers(state.app))
+bp.record_once(lambda state: connect_receivers(cast(Flask, state.app)))
 
 CALENDAR_MIMETYPE = "text/calendar"
 
@@ -29,7 +31,6 @@ def _calendar_response(body: bytes, feed: str, *, filename: str | None, private:
     ``feed`` names the body for its Last-Modified record (``services.feed_last_modified``).
     """
     response = current_app.response_class(body, mimetype=CALENDAR_MIMETYPE)
-    response.charset = "utf-8"
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.add_etag()  # Werkzeug's own strong ETag of the bytes: equal bytes, equal tags
     etag, _weak = response.get_etag()
@@ -48,7 +49,7 @@ def _calendar_response(body: bytes, feed: str, *, filename: str | None, private:
     return response.make_conditional(request)
 
 
-def _site_url(endpoint: str, **values: object) -> str:
+def _site_url(endpoint: str, **values: Any) -> str:
     """Absolute URL under the configured ``BASE_URL`` (what calendars and emails must reach)."""
     return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 

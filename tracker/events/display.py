@@ -112,7 +112,7 @@ def when_text(event: Event) -> str:
         if last_day <= first.date():
             return _day(first.date())
         return f"{_day(first.date())} – {_day(last_day)}"
-    if event.has_daily_hours:
+    if event.has_daily_hours and event.daily_opens is not None and event.daily_closes is not None:
         period = f"{_day(first.date())} – {_day(last_day)}"
         return _("%(period)s, daily %(hours)s", period=period, hours=hours(event.daily_opens, event.daily_closes))
     if last_day == first.date():  # on one day, perhaps ending at its midnight

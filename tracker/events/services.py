@@ -112,7 +112,7 @@ def series_page(page: int, per_page: int, user: User) -> tuple[Any, dict[int, in
             .where(Event.series_id.in_(ids), visible_to(user))
             .group_by(Event.series_id)
         )
-        counts = {series_id: number for series_id, number in rows}
+        counts = {series_id: number for series_id, number in rows if series_id is not None}
     return pagination, counts
 
 
@@ -313,7 +313,7 @@ class EventFilters:
     date_to: date | None = None
 
 
-def events_query(user: User, filters: EventFilters, now: datetime, zone: str) -> Select[tuple[Event]]:
+def events_query(user: User, filters: EventFilters, now: datetime, zone: str) -> Select[Event]:
     """The events ``user`` may see that match ``filters``; dates of the range are days in ``zone``."""
     query = select(Event).where(visible_to(user))
     if filters.when == "upcoming":

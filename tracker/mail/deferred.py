@@ -27,9 +27,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import make_msgid
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import bindparam, delete, insert, update
+from sqlalchemy import Table, bindparam, delete, insert, update
 from sqlalchemy.orm import selectinload
 from werkzeug.utils import import_string
 
@@ -115,7 +115,7 @@ def compose_pending(*, limit: int | None = None, batch_size: int = COMPOSE_BATCH
     composed meanwhile keeps that worker's bytes (the UPDATE only fills an empty ``raw``).
     """
     report = CompositionReport()
-    table = OutboxMessage.__table__
+    table = cast(Table, OutboxMessage.__table__)
     while limit is None or report.composed + report.dropped + report.failed < limit:
         size = batch_size if limit is None else min(batch_size, limit - report.composed - report.dropped
                                                     - report.failed)

@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .. import timemath
 from ..bounds import AGENDA_DURATION
-from ..extensions import db
+from ..extensions import Model
 from .constraints import in_range, one_of
 from .types import TranslatableMixin, UTCDateTime, utcnow
 
@@ -59,7 +59,7 @@ def new_event_uid() -> str:
     return f"{uuid.uuid4()}@tracker"
 
 
-class Series(TranslatableMixin, db.Model):
+class Series(TranslatableMixin, Model):
     """Events held together, e.g. "Events for the 20th anniversary of …"."""
 
     __tablename__ = "series"
@@ -84,7 +84,7 @@ class Series(TranslatableMixin, db.Model):
         return f"<Series {self.id} {self.title!r}>"
 
 
-class Event(TranslatableMixin, db.Model):
+class Event(TranslatableMixin, Model):
     """A ceremony, commemoration, exhibition or meeting."""
 
     __tablename__ = "events"
@@ -178,7 +178,7 @@ class Event(TranslatableMixin, db.Model):
         return f"<Event {self.id} {self.title!r}>"
 
 
-class AgendaItem(TranslatableMixin, db.Model):
+class AgendaItem(TranslatableMixin, Model):
     """One step of a ceremony's programme."""
 
     __tablename__ = "agenda_items"

@@ -7,11 +7,11 @@ from datetime import datetime
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .types import UTCDateTime
 
 
-class FeedValidator(db.Model):
+class FeedValidator(Model):
     """The ETag of a feed's last body and the instant that body was first served (its Last-Modified).
 
     Kept in the database, not in process memory: every app server must answer the same client alike.

@@ -10,7 +10,7 @@ from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..bounds import HEADCOUNT
-from ..extensions import db
+from ..extensions import Model
 from .constraints import in_range, one_of
 from .types import UTCDateTime, utcnow
 
@@ -38,7 +38,7 @@ class AnswerChannel(StrEnum):
     CALENDAR = "calendar"
 
 
-class Invitation(db.Model):
+class Invitation(Model):
     """One unit invited to one event, with the unit's answer and, later, who actually came."""
 
     __tablename__ = "invitations"
@@ -91,7 +91,7 @@ class Invitation(db.Model):
         return f"<Invitation event={self.event_id} unit={self.unit_id} {self.status}>"
 
 
-class AuditEntry(db.Model):
+class AuditEntry(Model):
     """Who changed what and when; every change of an answer leaves one."""
 
     __tablename__ = "audit_entries"

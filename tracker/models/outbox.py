@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, LargeBinary, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .constraints import in_range, one_of
 from .types import UTCDateTime, utcnow
 
@@ -25,7 +25,7 @@ class OutboxStatus(StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):
+class OutboxMessage(Model):
     """One email, rendered (or waiting to be composed), with its delivery state."""
 
     __tablename__ = "outbox_messages"

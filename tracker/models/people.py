@@ -8,7 +8,7 @@ from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..bounds import VENUE_CAPACITY
-from ..extensions import db
+from ..extensions import Model
 from .constraints import in_range
 from .types import TranslatableMixin
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .units import Unit
 
 
-class Person(TranslatableMixin, db.Model):
+class Person(TranslatableMixin, Model):
     """A speaker or official, with the rank and position a programme prints."""
 
     __tablename__ = "people"
@@ -43,7 +43,7 @@ class Person(TranslatableMixin, db.Model):
         return f"<Person {self.full_name}>"
 
 
-class Venue(TranslatableMixin, db.Model):
+class Venue(TranslatableMixin, Model):
     """A hall or room where events take place."""
 
     __tablename__ = "venues"

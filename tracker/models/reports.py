@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .constraints import in_range
 from .types import UTCDateTime, utcnow
 
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from .users import User
 
 
-class Report(db.Model):
+class Report(Model):
     """The press text of an event or a series in one language."""
 
     __tablename__ = "reports"

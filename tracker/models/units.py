@@ -9,7 +9,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, func
 from sqlalchemy.ext.mutable import MutableList
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from ..extensions import db
+from ..extensions import Model
 from .types import TranslatableMixin
 
 if TYPE_CHECKING:
@@ -21,7 +21,7 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
-class Unit(TranslatableMixin, db.Model):
+class Unit(TranslatableMixin, Model):
     """A department or regional office; regional offices hang under a parent unit."""
 
     __tablename__ = "units"

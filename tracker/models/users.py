@@ -10,7 +10,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from ..extensions import db
+from ..extensions import Model
 from .constraints import one_of
 
 if TYPE_CHECKING:
@@ -31,7 +31,7 @@ class Role(StrEnum):
     PRESS = "press"
 
 
-class User(UserMixin, db.Model):
+class User(UserMixin, Model):
     """A person who signs in."""
 
     __tablename__ = "users"
