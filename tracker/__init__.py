@@ -40,9 +40,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     from .logs import register_log_masking
     from .security import register_security
     from .setup import register_blueprints, register_commands, register_errorhandlers, register_extensions
+    from .templating import register_template_helpers
 
     register_extensions(app)
     register_blueprints(app)
+    register_template_helpers(app)
     register_errorhandlers(app)
     register_commands(app)
     register_security(app)

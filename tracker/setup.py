@@ -51,7 +51,6 @@ def register_extensions(app: Flask) -> None:
     init_sessions(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
-    i18n.register_template_helpers(app)
 
 
 class RecordIdConverter(IntegerConverter):

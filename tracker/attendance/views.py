@@ -61,31 +61,26 @@ FIELD_LABELS = {
 # --- Template helpers ----------------------------------------------------------------------------------
 
 
-@bp.app_template_global()
 def answer_label(status: str | None) -> str:
     """The answer in words (``accepted`` → "Attending")."""
     return str(STATUS_LABELS.get(status or InvitationStatus.PENDING, status))
 
 
-@bp.app_template_global()
 def channel_label(via: str | None) -> str:
     """How an answer arrived, in words."""
     return str(CHANNEL_LABELS.get(via, via or ""))
 
 
-@bp.app_template_global()
 def audit_action_label(action: str) -> str:
     """A history entry's action in words."""
     return str(ACTION_LABELS.get(action, action))
 
 
-@bp.app_template_global()
 def audit_field_label(name: str) -> str:
     """A recorded field's name in words."""
     return str(FIELD_LABELS.get(name, name))
 
 
-@bp.app_template_global()
 def answered_by_text(invitation: Invitation) -> str:
     """Who gave the current answer: a person's name, or the unit when it came by link or calendar."""
     if invitation.answered_by is not None:
@@ -95,7 +90,6 @@ def answered_by_text(invitation: Invitation) -> str:
     return _("%(unit)s (emailed link)", unit=invitation.unit.name)
 
 
-@bp.app_template_global()
 def attendance_panel(event: Event) -> dict[str, Any]:
     """What the event page's attendance panel shows to the current user."""
     invitations = list(event.invitations)

@@ -62,7 +62,6 @@ def webcal(url: str) -> str:
     return url
 
 
-@bp.app_context_processor
 def calendar_links() -> dict[str, object]:
     """Helpers for the ``calendar/_*.html`` partials other areas include."""
     return {"calendar_url": _site_url, "webcal_url": webcal}

@@ -9,7 +9,6 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.dates import format_date
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask.blueprints import BlueprintSetupState
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -21,7 +20,6 @@ from ..extensions import db
 from ..i18n import current_language
 from ..models import AgendaItem, Event, EventStatus, Role, Series
 from . import services
-from .display import template_helpers
 from .forms import (
     AgendaItemForm,
     CancelForm,
@@ -37,12 +35,6 @@ bp = Blueprint("events", __name__)
 
 #: Answer code of a form shown again because of overlap warnings (nothing saved yet).
 WARNING_STATUS = 409
-
-
-@bp.record_once
-def _register_template_helpers(state: BlueprintSetupState) -> None:
-    """Kind and status labels, when-texts and anniversaries for every template (other areas' partials too)."""
-    state.app.jinja_env.globals.update(template_helpers())
 
 
 def _form_status(form: Any) -> int:

@@ -235,7 +235,6 @@ def series_panel(series: Series) -> dict[str, Any] | None:
     return {"summaries": services.press_summaries(series), "events": services.release_event_count(series)}
 
 
-@bp.app_context_processor
 def report_panels() -> dict[str, Any]:
     """Let the events area's pages include ``reports/_event_panel.html`` and ``_series_panel.html``."""
     return {
