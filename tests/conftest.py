@@ -152,6 +152,33 @@ def failing_route(app: Flask) -> str:
     return "/explode"
 
 
+#: Settings another app server shares with the test app (same database, secret key and outbox).
+_SHARED = ("TESTING", "SECRET_KEY", "SQLALCHEMY_DATABASE_URI", "BASE_URL", "SERVER_NAME", "OUTBOX_DIR")
+
+
+@pytest.fixture
+def another_app(app: Flask) -> Iterator[Callable[..., Flask]]:
+    """``another_app(**settings)``: a second ``create_app`` on the test app's database, as a second server.
+
+    Note that the limiter is one object: the newest app's storage is the one every app counts in.
+    """
+    made: list[Flask] = []
+
+    def factory(**settings: Any) -> Flask:
+        config = {key: app.config[key] for key in _SHARED}
+        config.update(settings)
+        other = create_app(config)
+        other.test_client_class = app.test_client_class
+        made.append(other)
+        return other
+
+    yield factory
+    for other in made:
+        with other.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
 @pytest.fixture
 def client(app: Flask) -> CSRFClient:
     """A browser without a session."""

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 from flask import Flask, make_response, request
 
-from tests.conftest import CSRFClient, _test_config
 from tests.helpers import PASSWORD
-from tracker import create_app
 from tracker.auth.access import public
 from tracker.config import from_environment
-from tracker.extensions import db
 
 TEMPLATES = Path(__file__).parent.parent / "templates"
 #: Templates never shown under the site's policy: emails, and the standalone press release (its own policy).
@@ -136,28 +134,20 @@ def test_site_templates_have_no_inline_code_the_policy_would_block(pattern):
 
 
 @pytest.fixture
-def proxied_app(app: Flask, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def proxied_app(another_app: Callable[..., Flask]) -> Callable[[int], Flask]:
     """``proxied_app(hops)``: an app behind ``hops`` trusted proxies, on the test database, with a probe route."""
-    apps: list[Flask] = []
 
     def factory(hops: int) -> Flask:
-        monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
-        proxied = create_app({**_test_config(tmp_path), "PROXY_FIX_HOPS": hops})
-        proxied.test_client_class = CSRFClient
+        proxied = another_app(PROXY_FIX_HOPS=hops)
 
         @public
         def probe() -> dict[str, str]:
             return {"scheme": request.scheme, "remote_addr": request.remote_addr or "", "host": request.host}
 
         proxied.add_url_rule("/probe", "probe", probe)
-        apps.append(proxied)
         return proxied
 
-    yield factory
-    for proxied in apps:
-        with proxied.app_context():
-            db.session.remove()
-            db.engine.dispose()
+    return factory
 
 
 FORWARDED = {"X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.7", "X-Forwarded-Host": "tracker.agency"}
