@@ -117,10 +117,30 @@ def live_app(database_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     )
 
 
+def _closed_before_sending(app: Any) -> Any:
+    """Read each response whole and close it before the server writes a byte.
+
+    Werkzeug's development server closes the response in a ``finally`` that first drains the request
+    socket; when the browser has already dropped the connection (a stylesheet request cancelled by a quick
+    navigation) the drain raises and the close is skipped, leaving the static file open until the garbage
+    collector warns about it in whichever test runs then. Buffered, every response is closed here.
+    """
+
+    def buffered(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        body = app(environ, start_response)
+        try:
+            return [b"".join(body)]
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+
+    return buffered
+
+
 @pytest.fixture
 def live_server(live_app: Any) -> Iterator[str]:
     """Serve ``live_app`` on a free port of 127.0.0.1; yields the base URL."""
-    server = make_server("127.0.0.1", 0, live_app, threaded=True)
+    server = make_server("127.0.0.1", 0, _closed_before_sending(live_app), threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     live_app.config["BASE_URL"] = base_url
     # A short poll interval: shutdown() waits for the loop to look, once per test.
