@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import config
+from .transactions import TrackerFlask
 
 
 def _template_folder() -> str:
@@ -21,7 +22,7 @@ def _template_folder() -> str:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the application: configuration, extensions, blueprints, error pages, commands."""
-    app = Flask(__name__, instance_relative_config=True, template_folder=_template_folder())
+    app = TrackerFlask(__name__, instance_relative_config=True, template_folder=_template_folder())
     instance_path = os.environ.get("TRACKER_INSTANCE_PATH")
     if instance_path:
         app.instance_path = instance_path

@@ -7,12 +7,17 @@ on an Azerbaijani page. Its messages are therefore listed below for extraction a
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask_babel import get_translations, ngettext
 from flask_wtf import FlaskForm
 
+from .errors import RuleError
+from .extensions import db
 from .i18n import N_
+
+T = TypeVar("T")
 
 #: The WTForms messages our fields and validators can show (wording exactly as in WTForms 3). A form that
 #: starts using another validator or field type adds its message here.
@@ -61,3 +66,28 @@ class BaseForm(FlaskForm):
         def get_translations(self, form: Any) -> FormMessages:
             """WTForms' hook for the object that translates its messages."""
             return FORM_MESSAGES
+
+    def add_error(self, error: RuleError) -> None:
+        """Show a rule a service refused beside its field, or above the form when it names none."""
+        target = self._fields.get(error.field) if error.field else None
+        if target is not None:
+            target.errors = [*target.errors, error.translated()]
+        else:
+            self.form_errors.append(error.translated())
+
+    def apply(self, action: Callable[[], T]) -> T | None:
+        """Validate the post, then run ``action`` (a service call); its result, or None when nothing was done.
+
+        None means the page is shown again: the form was not posted, did not validate, or the service refused
+        with a :class:`RuleError`, which is put beside its field (the changes are rolled back here, so the page
+        shows what is stored; the request's 422 keeps them from being committed). An action returns the
+        object it saved, never None. The commit is not here: see :mod:`tracker.transactions`.
+        """
+        if not self.validate_on_submit():
+            return None
+        try:
+            return action()
+        except RuleError as error:
+            db.session.rollback()
+            self.add_error(error)
+            return None
