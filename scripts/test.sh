@@ -12,5 +12,7 @@ if [ -d tests/browser ]; then
   bash scripts/browser-deps.sh
 fi
 
-# Coverage of tracker/ is printed at the end; under the floor in pyproject.toml the run fails.
-"$bin/pytest" --cov=tracker --cov-report=term "$@"
+# One test process per core (pytest-xdist; PYTEST_XDIST_AUTO_NUM_WORKERS=N to choose), each test handed to
+# whichever process is free. Coverage of tracker/ is summed over them and printed at the end; under the floor
+# in pyproject.toml the run fails.
+"$bin/pytest" --numprocesses auto --dist worksteal --cov=tracker --cov-report=term "$@"

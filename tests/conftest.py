@@ -1,12 +1,16 @@
 """Fixtures: a fresh database per test, clients that carry CSRF tokens, and factories.
 
-Tests run on SQLite by default (a new file per test). With ``TEST_DATABASE_URL`` set they run on that
-PostgreSQL database instead: the schema is created once per run and every table is emptied after each test.
+Tests run on SQLite by default: the schema is created once per run in a template file, copied for every test.
+With ``TEST_DATABASE_URL`` set they run on PostgreSQL instead: the schema is created once per run and every
+table is emptied after each test. Under pytest-xdist (``-n 2``) each worker process has its own database,
+named after ``TEST_DATABASE_URL``'s with the worker's id appended (``tracker_test_gw0``), created for the run
+and dropped at its end.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -18,7 +22,11 @@ from babel.messages.pofile import read_po
 from flask import Flask
 from flask.testing import FlaskClient
 from itsdangerous import URLSafeTimedSerializer
-from sqlalchemy import text
+from jinja2 import BytecodeCache
+from jinja2.bccache import Bucket
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
+from werkzeug.routing import Rule
 
 from tests.helpers import PASSWORD
 from tracker import create_app
@@ -37,8 +45,6 @@ from tracker.models import (
     users,
 )
 
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
-_pg_schema_ready = False
 TRANSLATIONS = Path(__file__).parent.parent / "tracker" / "translations"
 
 
@@ -51,6 +57,75 @@ def cheap_password_hashes() -> Iterator[None]:
     """
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(users, "PASSWORD_HASH_METHOD", "pbkdf2:sha256:1")
+        yield
+
+
+def _runs_long(item: pytest.Item) -> bool:
+    """Property tests (Hypothesis) and browser tests: seconds to a minute each, where most tests take 0.1 s."""
+    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False)) or item.path.parent.name == "browser"
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Put the long tests first, in their usual order, then the others in theirs.
+
+    Under xdist the processes then share the short tests out around the long ones at the end of the run,
+    instead of one process starting a one-minute property test while the other has nothing left to do.
+    """
+    items.sort(key=lambda item: not _runs_long(item))
+
+
+class SharedTemplateCode(BytecodeCache):
+    """Compiled templates kept in memory for every app of the run.
+
+    Each test builds a new app, whose Jinja environment would otherwise compile every template it renders
+    again; compiling was most of a test's first page. Entries are keyed by template and checked against the
+    source's checksum by Jinja, so an edited template is compiled anew.
+    """
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATE_CODE = SharedTemplateCode()
+
+
+@pytest.fixture(scope="session")
+def template_code() -> SharedTemplateCode:
+    """The run's compiled templates, for apps made outside the ``app`` fixture (``app.jinja_env.bytecode_cache``)."""
+    return TEMPLATE_CODE
+
+
+@pytest.fixture(scope="session", autouse=True)
+def url_builders_compiled_once() -> Iterator[None]:
+    """Compile each URL rule's builder once per run instead of once per app.
+
+    Werkzeug turns every rule into Python source and compiles it when an app registers its routes: about
+    four fifths of ``create_app``, which runs for every test. The builder depends only on the rule's parts
+    and defaults, so one compiled per distinct rule serves every app.
+    """
+    compile_builder = getattr(Rule, "_compile_builder", None)
+    if compile_builder is None:  # another Werkzeug: nothing to speed up
+        yield
+        return
+    builders: dict[tuple[Any, ...], Any] = {}
+
+    def compile_once(rule: Rule, append_unknown: bool = True) -> Any:
+        key = (rule.rule, rule.subdomain, rule.host, tuple(rule._trace), repr(sorted((rule.defaults or {}).items())),
+               append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(rule, append_unknown)
+        return builders[key]
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Rule, "_compile_builder", compile_once)
         yield
 
 
@@ -71,6 +146,70 @@ def compiled_catalogs() -> None:
         with partial.open("wb") as handle:
             write_mo(handle, catalog)
         partial.replace(mo_path)  # a server reading the catalog never sees half a file
+
+
+def _worker_database_url(url: str | None, worker: str | None) -> str | None:
+    """The PostgreSQL URL this test process uses: ``url`` itself, or under xdist its database + ``_<worker>``."""
+    if not url:
+        return None
+    parsed = make_url(normalise_database_url(url))
+    if worker:
+        parsed = parsed.set(database=f"{parsed.database}_{worker}")
+    return parsed.render_as_string(hide_password=False)
+
+
+#: This process's PostgreSQL database, or None to run on SQLite.
+TEST_DATABASE_URL = _worker_database_url(os.environ.get("TEST_DATABASE_URL"), os.environ.get("PYTEST_XDIST_WORKER"))
+
+
+@pytest.fixture(scope="session")
+def test_database_url() -> str | None:
+    """This process's PostgreSQL database URL (its own under xdist), or None when the suite runs on SQLite."""
+    return TEST_DATABASE_URL
+
+
+def _admin_engine(url: str) -> Any:
+    """An engine on the server's ``postgres`` database, to create and drop databases."""
+    return create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+@pytest.fixture(scope="session")
+def empty_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Build the schema once per run: a template SQLite file (its path), or this process's PostgreSQL database.
+
+    An xdist worker's PostgreSQL database is created afresh here and dropped at the end; a database named by
+    ``TEST_DATABASE_URL`` itself (no xdist) is created when missing and kept.
+    """
+    if TEST_DATABASE_URL:
+        name = make_url(TEST_DATABASE_URL).database
+        worker_owned = bool(os.environ.get("PYTEST_XDIST_WORKER"))
+        admin = _admin_engine(TEST_DATABASE_URL)
+        with admin.connect() as connection:
+            if worker_owned:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+            if exists.first() is None:
+                connection.execute(text(f'CREATE DATABASE "{name}"'))
+        engine = create_engine(TEST_DATABASE_URL)
+        db.metadata.drop_all(engine)
+        db.metadata.create_all(engine)
+        engine.dispose()
+        yield TEST_DATABASE_URL
+        if worker_owned:
+            with admin.connect() as connection:
+                connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+        return
+    base = tmp_path_factory.mktemp("schema")
+    path = base / "empty.sqlite"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("TRACKER_INSTANCE_PATH", str(base / "instance"))
+        template_app = create_app(_test_config(base, f"sqlite:///{path}"))
+        with template_app.app_context():
+            db.create_all()
+            db.session.remove()
+            db.engine.dispose()  # the last connection closes: the WAL is folded into the file, safe to copy
+    yield str(path)
 
 
 class CSRFClient(FlaskClient):
@@ -97,12 +236,10 @@ class CSRFClient(FlaskClient):
         return serializer.dumps(raw)
 
 
-def _test_config(tmp_path: Any) -> dict[str, Any]:
-    uri = (
-        normalise_database_url(TEST_DATABASE_URL)
-        if TEST_DATABASE_URL
-        else f"sqlite:///{tmp_path / 'test.sqlite'}"
-    )
+def _test_config(tmp_path: Any, uri: str | None = None) -> dict[str, Any]:
+    """The test app's settings; its database ``uri`` defaults to this process's (SQLite: a file in ``tmp_path``)."""
+    if uri is None:
+        uri = TEST_DATABASE_URL or f"sqlite:///{tmp_path / 'test.sqlite'}"
     return {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
@@ -114,19 +251,18 @@ def _test_config(tmp_path: Any) -> dict[str, Any]:
 
 
 @pytest.fixture
-def app(tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+def app(empty_database: str, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
     """A fresh application and an empty database."""
-    global _pg_schema_ready
+    if TEST_DATABASE_URL:
+        uri = TEST_DATABASE_URL
+    else:
+        copy = tmp_path / "test.sqlite"
+        shutil.copyfile(empty_database, copy)
+        uri = f"sqlite:///{copy}"
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
-    app = create_app(_test_config(tmp_path))
+    app = create_app(_test_config(tmp_path, uri))
     app.test_client_class = CSRFClient
-    with app.app_context():
-        if not TEST_DATABASE_URL:
-            db.create_all()
-        elif not _pg_schema_ready:
-            db.drop_all()
-            db.create_all()
-            _pg_schema_ready = True
+    app.jinja_env.bytecode_cache = TEMPLATE_CODE
     yield app
     with app.app_context():
         db.session.remove()
@@ -169,6 +305,7 @@ def another_app(app: Flask) -> Iterator[Callable[..., Flask]]:
         config.update(settings)
         other = create_app(config)
         other.test_client_class = app.test_client_class
+        other.jinja_env.bytecode_cache = TEMPLATE_CODE
         made.append(other)
         return other
 

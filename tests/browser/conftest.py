@@ -1,7 +1,8 @@
 """Browser tests: a live server on 127.0.0.1 and Debian's Chromium driven by Playwright.
 
-The demo database is built once per run (migrations + ``flask demo``) and copied for every test, so each
-test starts from the reference scenario. On failure a screenshot and the page HTML are kept under
+The demo database is built once per test process (migrations + ``flask demo``; under xdist one per worker,
+named after the worker's database on PostgreSQL) and copied for every test, so each test starts from the
+reference scenario. On failure a screenshot and the page HTML are kept under
 ``tests/browser/artifacts/``.
 
 Tests that run in Azerbaijani or Russian find fields by name or id, links and buttons by role with names
@@ -33,7 +34,6 @@ from sqlalchemy.engine import make_url
 from werkzeug.serving import make_server
 
 from tracker import create_app
-from tracker.config import normalise_database_url
 
 pytestmark = pytest.mark.browser
 
@@ -42,7 +42,6 @@ HERE = Path(__file__).parent
 ARTIFACTS = HERE / "artifacts"
 AXE_JS = HERE / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_PASSWORD = "demo-password"
-TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def _pg_admin(url: str) -> Any:
@@ -63,11 +62,11 @@ def _build_demo(uri: str, instance: Path) -> None:
 
 
 @pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A database holding the demo data, to copy from."""
+def demo_template(tmp_path_factory: pytest.TempPathFactory, test_database_url: str | None) -> Iterator[str]:
+    """A database holding the demo data, to copy from (on PostgreSQL named after this process's database)."""
     base = tmp_path_factory.mktemp("browser-demo")
-    if TEST_DATABASE_URL:
-        url = make_url(normalise_database_url(TEST_DATABASE_URL))
+    if test_database_url:
+        url = make_url(test_database_url)
         name = f"{url.database}_browser_template"
         admin = _pg_admin(str(url.render_as_string(hide_password=False)))
         with admin.connect() as connection:
@@ -86,10 +85,10 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 @pytest.fixture
-def database_uri(demo_template: str, tmp_path: Path) -> Iterator[str]:
+def database_uri(demo_template: str, tmp_path: Path, test_database_url: str | None) -> Iterator[str]:
     """A fresh copy of the demo database for one test."""
-    if TEST_DATABASE_URL:
-        url = make_url(normalise_database_url(TEST_DATABASE_URL))
+    if test_database_url:
+        url = make_url(test_database_url)
         name = f"{url.database}_browser_{uuid.uuid4().hex[:8]}"
         admin = _pg_admin(str(url.render_as_string(hide_password=False)))
         with admin.connect() as connection:
@@ -105,16 +104,18 @@ def database_uri(demo_template: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def live_app(database_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Any:
+def live_app(database_uri: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, template_code: Any) -> Any:
     """The application the live server serves."""
     monkeypatch.setenv("TRACKER_INSTANCE_PATH", str(tmp_path / "instance"))
-    return create_app(
+    app = create_app(
         {
             "SQLALCHEMY_DATABASE_URI": database_uri,
             "SECRET_KEY": "browser-tests",
             "OUTBOX_DIR": str(tmp_path / "outbox"),
         }
     )
+    app.jinja_env.bytecode_cache = template_code
+    return app
 
 
 def _closed_before_sending(app: Any) -> Any:
