@@ -117,8 +117,8 @@ def _answer_while_inviting(app: Any, invitation_ids: list[int], warm: threading.
         with app.app_context():
             try:
                 invitation = db.session.get(Invitation, invitation_id)
-                services.record_answer(invitation, status="accepted", headcount=3, delegates="", note="",
-                                       by_user=None, via="link", expected_version=None)
+                services.record_answer(invitation, services.AnswerDetails("accepted", 3, "", ""), by_user=None,
+                                       via="link", expected_version=None)
                 db.session.commit()
                 stored.append(invitation_id)
             except Exception as error:  # counted: a lost answer is what this benchmark is about
@@ -155,7 +155,7 @@ def run(folder: Path) -> dict[str, Any]:
     def invite() -> None:
         with app.app_context():
             event = db.session.get(Event, ceremony_id)
-            units = services.units_in_scope(services.InviteScope.ALL)
+            units = services.units_in_scope(services.InviteDetails(services.InviteScope.ALL))
             started.wait()  # answers are coming in
             began = time.perf_counter()
             result = services.invite_units(event, units, by_user=None)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
+from html import unescape
 from zoneinfo import ZoneInfo
 
 PASSWORD = "correct horse battery"
@@ -16,9 +17,9 @@ def baku(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> dat
 
 
 def field_error(html: str, field_id: str) -> str:
-    """The error text shown beside the field ``field_id``, or '' when there is none."""
+    """The error text shown beside the field ``field_id`` (entities such as ``&#39;`` decoded), or ''."""
     match = re.search(rf'id="{re.escape(field_id)}-error">(.*?)</p>', html, re.S)
-    return re.sub(r"\s+", " ", match.group(1)).strip() if match else ""
+    return unescape(re.sub(r"\s+", " ", match.group(1)).strip()) if match else ""
 
 
 class QueryCounter:

@@ -223,7 +223,7 @@ def test_series_and_agenda_services_refuse_out_of_range_values(app, make_series,
 @pytest.mark.parametrize("capacity", [0, 1_000_001, 2**63, -(2**63) - 1])
 def test_venue_services_refuse_a_capacity_out_of_range(app, capacity):
     with app.app_context(), pytest.raises(directory.DirectoryError) as refused:
-        directory.create_venue(directory.VenueFields(name="Hall", capacity=capacity))
+        directory.create_venue(directory.VenueDetails(name="Hall", capacity=capacity))
     assert refused.value.field == "capacity"
     assert _count(app, Venue) == 0
 

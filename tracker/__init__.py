@@ -9,6 +9,7 @@ from typing import Any
 from flask import Flask
 
 from . import config
+from .settings import Settings
 from .transactions import TrackerFlask
 
 
@@ -37,15 +38,25 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(app.instance_path)
+    # Services read the settings from the config when they need them (tracker.settings); reading them once
+    # here makes a bad value (an unreadable ALARMS) stop the start rather than the first email.
+    Settings.from_config(app.config)
 
     from .logs import register_log_masking
     from .security import register_security
-    from .setup import register_blueprints, register_commands, register_errorhandlers, register_extensions
+    from .setup import (
+        register_blueprints,
+        register_commands,
+        register_errorhandlers,
+        register_extensions,
+        register_signal_receivers,
+    )
     from .templating import register_template_helpers
 
     register_extensions(app)
     register_blueprints(app)
     register_template_helpers(app)
+    register_signal_receivers()
     register_errorhandlers(app)
     register_commands(app)
     register_security(app)

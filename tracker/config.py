@@ -1,6 +1,7 @@
 """Configuration: defaults, then ``instance/config.py``, then the environment (``TRACKER_*``, ``DATABASE_URL``).
 
-The environment wins so that one image can be configured per machine without editing files.
+The environment wins so that one image can be configured per machine without editing files. Services do not
+read these keys themselves: they get them as one typed object, :class:`tracker.settings.Settings`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,10 @@ DEFAULTS: dict[str, Any] = {
     #: How long a worker's claim on a message lasts; a worker killed mid-send is retried after it.
     "MAIL_LEASE_SECONDS": 300,
     "REMINDER_INTERVAL_HOURS": 24,
+    #: Reminders before the start in calendar invitations (ISO 8601 durations, comma-separated; empty = none).
     "ALARMS": "P1D,PT1H",
+    #: How often subscribed calendar apps should fetch a feed again (ISO 8601 duration).
+    "CALENDAR_REFRESH_INTERVAL": "PT1H",
     "PAGE_SIZE": 25,
     #: Largest request body, in bytes (10 MB), uploads included; a larger one is answered 413.
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,

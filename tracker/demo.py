@@ -28,14 +28,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
-from .auth.services import create_user, find_user_by_email
+from .auth.services import NewAccount, create_user, find_user_by_email
 from .directory.services import (
-    PersonFields,
-    UnitFields,
-    VenueFields,
+    PersonDetails,
+    UnitDetails,
+    VenueDetails,
     create_person,
     create_unit,
     create_venue,
@@ -57,6 +56,7 @@ from .models import (
     User,
     Venue,
 )
+from .settings import settings
 
 #: The scenario file (a copy of ``shared/scenarios/reference.json``).
 REFERENCE = Path(__file__).parent / "demo_data" / "reference.json"
@@ -109,12 +109,12 @@ def read_scenario(path: Path = REFERENCE) -> dict[str, Any]:
 
 def _content(texts: Mapping[str, str]) -> str:
     """The content-language text of a ``{"en": …, "az": …, "ru": …}`` mapping."""
-    return texts[current_app.config["CONTENT_LANGUAGE"]]
+    return texts[settings().content_language]
 
 
 def _translations(**fields: Mapping[str, str]) -> dict[str, dict[str, str]]:
     """``{field: {language: text}}`` for every language but the content language."""
-    content = current_app.config["CONTENT_LANGUAGE"]
+    content = settings().content_language
     return {name: {lang: text for lang, text in texts.items() if lang != content} for name, texts in fields.items()}
 
 
@@ -172,10 +172,10 @@ class ScenarioLoader:
             unit = find_unit_by_code(spec["code"])
             if unit is None:
                 unit = create_unit(
-                    UnitFields(
+                    UnitDetails(
                         code=spec["code"],
                         name=_content(spec["name"]),
-                        parent=self.units[spec["parent"]] if "parent" in spec else None,
+                        parent_id=self.units[spec["parent"]].id if "parent" in spec else None,
                         contact_emails=[contact_email(spec["code"])],
                         translations=_translations(name=spec["name"]),
                     )
@@ -189,7 +189,7 @@ class ScenarioLoader:
             venue = _first(Venue, Venue.name == name)
             if venue is None:
                 venue = create_venue(
-                    VenueFields(
+                    VenueDetails(
                         name=name,
                         address=spec.get("address", ""),
                         capacity=spec.get("capacity"),
@@ -205,7 +205,7 @@ class ScenarioLoader:
             person = _first(Person, Person.full_name == full_name)
             if person is None:
                 person = create_person(
-                    PersonFields(
+                    PersonDetails(
                         full_name=full_name,
                         rank=_content(spec["rank"]),
                         position=_content(spec["position"]),
@@ -228,7 +228,7 @@ class ScenarioLoader:
             )
         for email, role, name, bound_unit in wanted:
             if find_user_by_email(email) is None:
-                create_user(email, name, DEMO_PASSWORD, role, unit=bound_unit)
+                create_user(NewAccount(email, name, DEMO_PASSWORD, role, unit_id=bound_unit.id if bound_unit else None))
                 self.created["accounts"] += 1
 
     def _representative(self, unit: Unit) -> User | None:

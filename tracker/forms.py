@@ -7,11 +7,13 @@ on an Azerbaijani page. Its messages are therefore listed below for extraction a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from flask_babel import get_translations, ngettext
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms.fields.choices import SelectChoice
 
 from .errors import RuleError
 from .extensions import db
@@ -42,6 +44,28 @@ def _wtforms_plural_messages() -> None:  # pragma: no cover
     ngettext("Field cannot be longer than %(max)d character.", "Field cannot be longer than %(max)d characters.", 1)
     ngettext("'%(value)s' is not a valid choice for this field.",
              "'%(value)s' are not valid choices for this field.", 1)
+
+
+#: The value of the "no choice" entry of every optional select (:func:`none_choice`): empty, as a browser posts
+#: a select left on it. :func:`optional_id` also reads ``0`` (older links and scripts post it) as no choice.
+NO_CHOICE = ""
+
+
+def optional_id(value: Any) -> int | None:
+    """A select's value as a record id; the "no choice" entry (``""``, also ``0`` or ``None``) is None."""
+    if value in (None, NO_CHOICE, "None", "0", 0):
+        return None
+    return int(value)
+
+
+def none_choice(label: Any = None) -> SelectChoice:
+    """The "no choice" entry of an optional select: "— none —", or ``label`` (e.g. "Any" in a filter)."""
+    return SelectChoice(value=NO_CHOICE, label=_l("— none —") if label is None else label)
+
+
+def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
+    """Select options from ``(value, label)`` pairs (WTForms 3.3 wants :class:`SelectChoice`)."""
+    return [SelectChoice(value=value, label=label) for value, label in pairs]
 
 
 class FormMessages:

@@ -6,11 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import Flask, current_app, has_request_context, request, session
+from flask import Flask, has_app_context, has_request_context, request, session
 from flask_login import current_user
 
-#: Names of the languages in themselves, for the switcher.
-LANGUAGE_NAMES = {"az": "Azərbaycanca", "ru": "Русский", "en": "English"}
+from . import config as defaults
+from .settings import settings
 
 
 def N_(message: str) -> str:
@@ -22,44 +22,60 @@ def N_(message: str) -> str:
     return message
 
 
+def site_languages() -> tuple[str, ...]:
+    """The site's languages (``LANGUAGES``), in the order the switcher shows them: the one list to read.
+
+    Outside an application (module import time) this is the configured default, ``tracker.config.LANGUAGES``.
+    """
+    if not has_app_context():
+        return tuple(defaults.LANGUAGES)
+    return settings().languages
+
+
+def primary_language() -> str:
+    """The language every translatable text is first written in (``CONTENT_LANGUAGE``); the others fall back
+    to it."""
+    if not has_app_context():
+        return defaults.CONTENT_LANGUAGE
+    return settings().content_language
+
+
+def translation_languages() -> tuple[str, ...]:
+    """The site's languages a text can be translated into: all but the primary one, in the site's order."""
+    primary = primary_language()
+    return tuple(code for code in site_languages() if code != primary)
+
+
 def select_locale() -> str:
     """The signed-in user's language, else the session's choice, else the browser's."""
-    languages = current_app.config["LANGUAGES"]
+    languages = site_languages()
     if not has_request_context():
         # Commands and workers: the content language; emails choose their language explicitly.
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
+        return settings().default_language
     if current_user and current_user.is_authenticated and current_user.language in languages:
         return current_user.language
     chosen = session.get("language")
     if chosen in languages:
         return str(chosen)
-    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return request.accept_languages.best_match(languages) or settings().default_language
 
 
 def select_timezone() -> str:
     """Times are shown in the agency's zone unless an event says otherwise."""
-    return current_app.config["TIMEZONE"]
+    return settings().timezone
 
 
 def mail_language() -> str:
     """The language emails to units are written in: ``MAIL_LANGUAGE``, else the default locale."""
-    config = current_app.config
-    return str(config.get("MAIL_LANGUAGE") or config.get("BABEL_DEFAULT_LOCALE") or config["CONTENT_LANGUAGE"])
+    return settings().mail_language
 
 
 def current_language() -> str:
-    """The language of this request (``az``, ``ru`` or ``en``)."""
+    """The language of this request (one of :func:`site_languages`)."""
     from flask_babel import get_locale
 
     locale = get_locale()
-    return locale.language if locale else current_app.config["BABEL_DEFAULT_LOCALE"]
-
-
-def organisation_name(language: str | None = None) -> str:
-    """The agency's name in ``language`` (``ORGANISATION_NAME_AZ`` …), else ``ORGANISATION_NAME``."""
-    config = current_app.config
-    language = language or current_language()
-    return str(config.get(f"ORGANISATION_NAME_{language.upper()}") or config["ORGANISATION_NAME"])
+    return locale.language if locale else settings().default_language
 
 
 def local_date(value: date | datetime, fmt: str = "long", zone: Any = None, language: str | None = None) -> str:
@@ -87,17 +103,8 @@ def local_datetime(value: datetime, zone: Any = None, language: str | None = Non
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Make the formatters and language list available to every template."""
+    """The date and time formatters as template filters (called once, by :mod:`tracker.templating`)."""
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.filters["local_date"] = local_date
     app.jinja_env.filters["local_time"] = local_time
     app.jinja_env.filters["local_datetime"] = local_datetime
-
-    @app.context_processor
-    def language_context() -> dict[str, Any]:
-        return {
-            "current_language": current_language,
-            "language_names": LANGUAGE_NAMES,
-            "organisation_name": organisation_name,
-            "site_languages": app.config["LANGUAGES"],
-        }

@@ -81,6 +81,13 @@ def register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
 
 
+def register_signal_receivers() -> None:
+    """Connect every area's receivers of the domain signals (``tracker/signals.py``), in one place."""
+    from .calendar.notifications import connect_receivers
+
+    connect_receivers()
+
+
 def register_errorhandlers(app: Flask) -> None:
     """Error pages in the user's language, in the site layout."""
 

@@ -16,3 +16,7 @@ event_rescheduled = _signals.signal("event-rescheduled")
 
 #: ``sender`` is the cancelled :class:`~tracker.models.Event` (status already ``cancelled``, sequence raised).
 event_cancelled = _signals.signal("event-cancelled")
+
+#: ``sender`` is the :class:`~tracker.models.Invitation` being withdrawn, still in the session with its event
+#: and unit (it is deleted right after). The unit's contacts must be told (the calendar area sends the notice).
+invitation_withdrawn = _signals.signal("invitation-withdrawn")

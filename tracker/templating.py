@@ -7,28 +7,36 @@ registering some blueprint.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import Flask
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Formatters and languages (i18n), and each area's labels and partial helpers, for every template."""
-    from . import i18n
-    from .attendance.views import (
-        answer_label,
-        answered_by_text,
-        attendance_panel,
-        audit_action_label,
-        audit_field_label,
-        channel_label,
-    )
+    """Formatters and languages (i18n), the labels (vocabulary), and each area's partial helpers, for every
+    template."""
+    from . import i18n, vocabulary
+    from .attendance.views import answered_by_text, attendance_panel
     from .calendar.views import calendar_links
     from .events.display import template_helpers
     from .reports.views import report_panels
 
     i18n.register_template_helpers(app)
+    app.jinja_env.globals.update(vocabulary.template_helpers())
+    # A global, not a context variable, so that macros imported without context (translated fields) see it.
+    app.jinja_env.globals["translation_languages"] = i18n.translation_languages
     app.jinja_env.globals.update(template_helpers())
-    for helper in (answer_label, channel_label, audit_action_label, audit_field_label, answered_by_text,
-                   attendance_panel):
+    for helper in (answered_by_text, attendance_panel):
         app.jinja_env.globals[helper.__name__] = helper
+
+    @app.context_processor
+    def language_context() -> dict[str, Any]:
+        """The reader's language, the site's languages (codes in order) and languages' names in themselves."""
+        return {
+            "current_language": i18n.current_language,
+            "site_languages": i18n.site_languages(),
+            "language_names": vocabulary.NATIVE_LANGUAGE_NAMES,
+        }
+
     app.context_processor(report_panels)
     app.context_processor(calendar_links)

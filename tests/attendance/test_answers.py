@@ -171,17 +171,17 @@ def test_record_answer_refuses_an_unknown_channel(app, invitation):
     with app.app_context():
         found = db.session.get(Invitation, invitation.id)
         with pytest.raises(ValueError, match="unknown answer channel"):
-            services.record_answer(found, status="accepted", headcount=1, delegates="", note="", by_user=None,
-                                   via="fax", expected_version=1)
+            services.record_answer(found, services.AnswerDetails("accepted", 1, "", ""), by_user=None, via="fax",
+                                   expected_version=1)
 
 
 def test_a_calendar_accept_without_a_number_is_recorded_with_the_number_unknown(app, invitation, reload):
     with app.app_context():
         found = db.session.get(Invitation, invitation.id)
-        services.record_answer(found, status="declined", headcount=0, delegates="", note="", by_user=None,
+        services.record_answer(found, services.AnswerDetails("declined", 0, "", ""), by_user=None, via="calendar",
+                               expected_version=None)
+        services.record_answer(found, services.AnswerDetails("accepted", found.headcount, "", ""), by_user=None,
                                via="calendar", expected_version=None)
-        services.record_answer(found, status="accepted", headcount=found.headcount, delegates="", note="",
-                               by_user=None, via="calendar", expected_version=None)
         db.session.commit()
     saved = reload(Invitation, invitation.id)
     assert (saved.status, saved.headcount, saved.answered_via) == ("accepted", None, "calendar")
@@ -192,6 +192,6 @@ def test_record_answer_applies_the_capacity_rule_to_every_channel(app, invitatio
     with app.app_context():
         found = db.session.get(Invitation, invitation.id)
         with pytest.raises(services.AttendanceError) as refused:
-            services.record_answer(found, status="accepted", headcount=80, delegates="", note="", by_user=None,
-                                   via="calendar", expected_version=None)
+            services.record_answer(found, services.AnswerDetails("accepted", 80, "", ""), by_user=None, via="calendar",
+                                   expected_version=None)
     assert refused.value.field == "headcount" and str(refused.value) == "The venue holds at most 50 people."

@@ -180,8 +180,8 @@ def test_an_answer_sent_while_a_bulk_invitation_is_being_written_is_stored(app, 
                 sa_event.listen(engine, "before_cursor_execute", about_to_write)
                 try:
                     invitation = db.session.get(Invitation, other.id)
-                    services.record_answer(invitation, status="accepted", headcount=4, delegates="", note="",
-                                           by_user=None, via="link", expected_version=None)
+                    services.record_answer(invitation, services.AnswerDetails("accepted", 4, "", ""), by_user=None,
+                                           via="link", expected_version=None)
                     db.session.commit()
                 finally:
                     sa_event.remove(engine, "before_cursor_execute", about_to_write)
@@ -231,7 +231,8 @@ def test_a_reminder_to_a_unit_that_answered_before_it_was_composed_is_not_sent(a
         services.remind_pending_units(db.session.get(Event, event.id), by_user=None)
         db.session.commit()
     with app.app_context():
-        services.record_answer(db.session.get(Invitation, invitation.id), status="declined", headcount=0,
-                               delegates="", note="", by_user=None, via="link", expected_version=None)
+        services.record_answer(db.session.get(Invitation, invitation.id),
+                               services.AnswerDetails("declined", 0, "", ""), by_user=None, via="link",
+                               expected_version=None)
         db.session.commit()
     assert outbox("reminder") == []

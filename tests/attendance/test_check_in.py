@@ -110,6 +110,40 @@ def test_an_invited_unit_cannot_be_added_as_a_walk_in(app, event, two_units):
             services.add_walk_in(found, db.session.get(Invitation, cit.id).unit, 2, by_user=None)
 
 
+def test_a_walk_in_added_from_two_devices_at_once_is_stored_once_and_the_second_is_told(app, client, login, event,
+                                                                                        make_unit):
+    from sqlalchemy import event as sa_event
+
+    from tracker.models import Unit
+
+    walk_in = make_unit("IT")
+    login("organiser")
+    raced: list[bool] = []
+
+    def other_device_first(conn, cursor, statement, *args) -> None:
+        # Just before this request's INSERT, another device adds the same unit in its own transaction.
+        if not raced and statement.lstrip().upper().startswith("INSERT INTO INVITATIONS"):
+            raced.append(True)
+            with app.app_context():
+                services.add_walk_in(db.session.get(Event, event.id), db.session.get(Unit, walk_in.id), 3,
+                                     by_user=None)
+                db.session.commit()
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", other_device_first)
+    try:
+        response = client.post(f"/events/{event.id}/check-in/walk-in", data={"unit": walk_in.id, "came": "2"})
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", other_device_first)
+    assert raced
+    assert response.status_code == 422
+    assert "added at the same moment from another device" in field_error(response.get_data(as_text=True), "unit")
+    with app.app_context():
+        stored = db.session.execute(db.select(Invitation).where(Invitation.unit_id == walk_in.id)).scalar_one()
+        assert (stored.walk_in, stored.actual_attendance) == (True, 3)
+
+
 def test_a_walk_in_is_not_offered_an_answer_link_or_a_reminder(app, client, login, event, make_unit, outbox):
     walk_in = make_unit("IT")
     login("organiser")

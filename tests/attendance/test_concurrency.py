@@ -93,12 +93,12 @@ def test_a_commit_between_reading_and_writing_is_caught_by_the_version_column(ap
         mine = db.session.get(Invitation, invitation.id)  # read: version 1
         with app.app_context():  # someone else, in their own session and transaction
             theirs = db.session.get(Invitation, invitation.id)
-            services.record_answer(theirs, status="accepted", headcount=3, delegates="", note="", by_user=None,
-                                   via="link", expected_version=1)
+            services.record_answer(theirs, services.AnswerDetails("accepted", 3, "", ""), by_user=None, via="link",
+                                   expected_version=1)
             db.session.commit()
         with pytest.raises(services.StaleAnswer):
-            services.record_answer(mine, status="declined", headcount=0, delegates="", note="", by_user=None,
-                                   via="page", expected_version=1)
+            services.record_answer(mine, services.AnswerDetails("declined", 0, "", ""), by_user=None, via="page",
+                                   expected_version=1)
         db.session.rollback()
     saved = reload(Invitation, invitation.id)
     assert (saved.status, saved.headcount, saved.version) == ("accepted", 3, 2)
@@ -112,8 +112,8 @@ def test_two_threads_writing_at_once_never_get_database_is_locked(app, make_invi
         for i in range(25):
             with app.app_context():
                 found = db.session.get(Invitation, invitation_id)
-                services.record_answer(found, status="accepted", headcount=1 + i % 5, delegates="", note=str(i),
-                                       by_user=None, via="page", expected_version=found.version)
+                services.record_answer(found, services.AnswerDetails("accepted", 1 + i % 5, "", str(i)), by_user=None,
+                                       via="page", expected_version=found.version)
                 db.session.commit()
                 done += 1
         return done

@@ -164,6 +164,35 @@ def test_an_answered_invitation_cannot_be_withdrawn(client, login, event, unit, 
     assert reload(Invitation, answered.id) is not None
 
 
+def test_a_withdrawal_that_loses_the_race_to_an_answer_keeps_the_invitation_and_says_why(
+        app, client, login, invitation, outbox, reload, monkeypatch):
+    from tracker.attendance import services
+
+    can_withdraw = services.can_withdraw
+    raced: list[bool] = []
+
+    def answered_meanwhile(*args):
+        if not raced:  # the unit answers by link, in its own transaction, after the withdrawal read it
+            raced.append(True)
+            with app.app_context():
+                theirs = db.session.get(Invitation, invitation.id)
+                services.record_answer(theirs, services.AnswerDetails("declined", 0), by_user=None, via="link",
+                                       expected_version=None)
+                db.session.commit()
+        return can_withdraw(*args)
+
+    monkeypatch.setattr("tracker.attendance.services.can_withdraw", answered_meanwhile)
+    login("organiser")
+    response = client.post(f"/invitations/{invitation.id}/withdraw")
+    assert response.headers["Location"] == f"/events/{invitation.event_id}/attendance"
+    assert "This unit has just answered; its invitation stays." in client.get(
+        response.headers["Location"]).get_data(as_text=True)
+    assert reload(Invitation, invitation.id).status == "declined"
+    assert outbox("withdrawal") == []  # neither the notice nor the history entry of the refused withdrawal
+    with app.app_context():
+        assert db.session.execute(db.select(AuditEntry).where(AuditEntry.action == "withdraw")).first() is None
+
+
 def test_withdrawing_a_missing_invitation_is_not_found(client, login):
     login("organiser")
     assert client.post("/invitations/4242/withdraw").status_code == 404

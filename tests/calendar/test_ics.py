@@ -13,14 +13,14 @@ from tests.calendar.conftest import SETTINGS, load_event, load_invitation, load_
 from tests.calendar.ics_checks import check_calendar, physical_lines, single_event
 from tests.helpers import baku
 from tracker.calendar.ics import (
+    CalendarSettings,
     build_event_ics,
     build_feed_ics,
     build_invitation_ics,
     build_series_ics,
-    parse_alarms,
-    settings_from_config,
 )
 from tracker.calendar.replies import address_of
+from tracker.settings import Settings, parse_alarms
 
 
 def _params(attendee) -> dict[str, str]:
@@ -80,7 +80,8 @@ def test_request_carries_the_configured_reminders(app, scenario):
 
 def test_default_reminders_are_a_day_and_an_hour_before():
     assert parse_alarms("P1D,PT1H") == (timedelta(days=1), timedelta(hours=1))
-    assert settings_from_config({}).alarms == (timedelta(days=1), timedelta(hours=1))
+    assert Settings.from_config({}).alarms == (timedelta(days=1), timedelta(hours=1))
+    assert CalendarSettings.from_settings(Settings.from_config({})).alarms == (timedelta(days=1), timedelta(hours=1))
 
 
 def test_empty_alarm_setting_means_no_reminders(app, scenario):

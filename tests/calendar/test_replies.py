@@ -231,6 +231,32 @@ def test_reply_to_an_older_sequence_changes_nothing(app, client, organiser, invi
     _assert_refused(app, response, invitation_id, "answers an older version of the event (SEQUENCE 0")
 
 
+def test_a_reply_that_loses_the_race_to_an_answer_given_meanwhile_changes_nothing(app, client, organiser, invited,
+                                                                                  monkeypatch):
+    from tracker.attendance import services
+
+    event_id, _unit_id, invitation_id = invited
+    answer_problems = services.answer_problems
+    raced: list[bool] = []
+
+    def answered_meanwhile(*args):
+        if not raced:  # the unit answers by link, in its own transaction, while the reply is being recorded
+            raced.append(True)
+            with app.app_context():
+                theirs = db.session.get(Invitation, invitation_id)
+                services.record_answer(theirs, services.AnswerDetails("declined", 0), by_user=None, via="link",
+                                       expected_version=None)
+                db.session.commit()
+        return answer_problems(*args)
+
+    monkeypatch.setattr("tracker.attendance.services.answer_problems", answered_meanwhile)
+    response = _post_text(client, _fill("google-reply-tentative.ics", _event(app, event_id)))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "Nothing was changed." in html and "This answer was changed by someone else in the meantime." in html
+    assert _answer(app, invitation_id) == ("declined", "link", 1)
+
+
 def test_reply_with_a_sequence_never_sent_changes_nothing(app, client, organiser, invited):
     event_id, _unit_id, invitation_id = invited
     response = _post_text(client, _fill("google-reply-tentative.ics", _event(app, event_id), sequence=7))

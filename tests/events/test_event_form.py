@@ -150,7 +150,7 @@ def test_organiser_edits_an_event(app, client, login, make_event):
         ({"ends_on": "2012-02-26", "daily_opens": "09:00"}, "daily_closes", "both the opening and the closing"),
         ({"ends_on": "2012-02-26", "all_day": "y", "daily_opens": "09:00", "daily_closes": "18:00"}, "all_day",
          "not all-day"),
-        ({"deadline_on": "2012-02-26"}, "deadline_on", "before the event ends"),
+        ({"deadline_on": "2012-02-26"}, "deadline_on", "The deadline cannot be after the event ends."),
         ({"deadline_time": "18:00"}, "deadline_on", "Give the date as well"),
     ],
 )
@@ -194,3 +194,14 @@ def test_an_event_in_an_unlisted_zone_can_still_be_edited(app, client, login, ma
     assert response.status_code == 302
     with app.app_context():
         assert db.session.get(Event, event.id).ends_at == baku(2012, 2, 25, 12)
+
+
+def test_every_rule_the_service_refuses_is_shown_beside_its_own_field(app, client, login):
+    login("organiser")
+    response = client.post("/events/new", data=event_form(end_time="09:00", deadline_on="2012-02-26"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert field_error(html, "end_time") == "The end must be after the start."
+    assert field_error(html, "deadline_on") == "The deadline cannot be after the event ends."
+    with app.app_context():
+        assert db.session.execute(db.select(Event)).first() is None

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.attendance import emails, services
+from tracker.attendance import services
+from tracker.calendar import notifications
 from tracker.extensions import db
 from tracker.mail import deferred, delivery
 from tracker.models import Event
@@ -59,14 +60,14 @@ def test_a_message_that_cannot_be_composed_fails_with_its_reason_and_the_others_
                                                                                       outbox_rows, monkeypatch):
     invited(3)
     broken = outbox_rows()[1].invitation_id
-    real = emails.compose_invitation
+    real = notifications.compose_invitation
 
     def compose(draft):
         if draft.invitation.id == broken:
             raise ValueError("template missing")
         return real(draft)
 
-    monkeypatch.setattr(emails, "compose_invitation", compose)
+    monkeypatch.setattr(notifications, "compose_invitation", compose)
     with app.app_context():
         report = delivery.deliver_due()
     assert (report.sent, report.failed) == (2, 1)
@@ -74,7 +75,7 @@ def test_a_message_that_cannot_be_composed_fails_with_its_reason_and_the_others_
     assert failed.status == "failed" and failed.raw is None
     assert failed.last_error == "could not be composed: ValueError: template missing"
 
-    monkeypatch.setattr(emails, "compose_invitation", real)  # the cause is mended
+    monkeypatch.setattr(notifications, "compose_invitation", real)  # the cause is mended
     runner.invoke(args=["mail", "retry", "--failed"])
     assert "1 sent" in runner.invoke(args=["mail", "send"]).output
     assert {row.status for row in outbox_rows()} == {"sent"}

@@ -10,6 +10,7 @@ from tracker.models import Event, Invitation, Series
 from tracker.reports import services
 from tracker.reports.content import PressRelease
 from tracker.reports.sheets import AttendanceSheet
+from tracker.settings import Settings
 
 GENERATED_AT = datetime(2012, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -19,14 +20,14 @@ def event_release(app: Any, event_id: int, language: str) -> PressRelease:
     with app.app_context():
         event = services.load_event(event_id)
         assert event is not None
-        return services.event_release(event, language, app.config, now=GENERATED_AT)
+        return services.event_release(event, language, Settings.from_config(app.config), now=GENERATED_AT)
 
 
 def series_release(app: Any, series_id: int, language: str) -> PressRelease:
     """The press release of a series."""
     with app.app_context():
         series = db.session.get(Series, series_id)
-        return services.series_release(series, language, app.config, now=GENERATED_AT)
+        return services.series_release(series, language, Settings.from_config(app.config), now=GENERATED_AT)
 
 
 def event_file(app: Any, event_id: int, language: str, fmt: str) -> bytes:
@@ -38,7 +39,7 @@ def sheet(app: Any, event_id: int, language: str, unit_id: int | None = None) ->
     """The attendance sheet of an event."""
     with app.app_context():
         event = db.session.get(Event, event_id)
-        return services.attendance_sheet(event, language, app.config, unit_id=unit_id)
+        return services.attendance_sheet(event, language, Settings.from_config(app.config), unit_id=unit_id)
 
 
 def update_event(app: Any, event_id: int, **fields: Any) -> None:

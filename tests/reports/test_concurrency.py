@@ -60,3 +60,31 @@ def test_a_save_that_loses_the_race_in_the_editor_gets_409_with_the_current_text
     assert "Their version." in page
     assert 'name="version" type="hidden" value="2"' in page
     assert _stored(app) == ("Their version.", 2)
+
+
+def test_two_first_saves_at_once_keep_the_first_and_show_it_to_the_second(app, client, login, make_event):
+    from sqlalchemy import event as sa_event
+
+    user = login("organiser")
+    event = make_event()
+    raced: list[bool] = []
+
+    def rival_first(conn, cursor, statement, *args) -> None:
+        # Both editors opened the page on no text; the rival's first save reaches the database just before ours.
+        if not raced and statement.lstrip().upper().startswith("INSERT INTO REPORTS"):
+            raced.append(True)
+            _save(app, event.id, user.id, "Their version.", None)
+
+    with app.app_context():
+        engine = db.engine
+    sa_event.listen(engine, "before_cursor_execute", rival_first)
+    try:
+        response = client.post(f"/events/{event.id}/press-summary/en", data={"body": "My version.", "version": ""})
+    finally:
+        sa_event.remove(engine, "before_cursor_execute", rival_first)
+    assert raced
+    assert response.status_code == 409
+    page = response.get_data(as_text=True)
+    assert "Someone else saved this text" in field_error(page, "body")
+    assert "Their version." in page and 'name="version" type="hidden" value="1"' in page
+    assert _stored(app) == ("Their version.", 1)

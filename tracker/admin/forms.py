@@ -2,35 +2,27 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from ..auth.services import AccountError
-from ..directory.forms import optional_id
-from ..forms import BaseForm
-from ..i18n import LANGUAGE_NAMES
+from ..auth.services import AccountChanges, NewAccount
+from ..forms import BaseForm, none_choice, optional_id, options
+from ..i18n import site_languages
 from ..models import Role
-
-#: How each role is called on pages.
-ROLE_LABELS = {
-    Role.ADMIN: _l("Administrator"),
-    Role.ORGANISER: _l("Organiser"),
-    Role.REPRESENTATIVE: _l("Unit representative"),
-    Role.PRESS: _l("Press officer"),
-}
+from ..vocabulary import ROLE_LABELS, native_language_name
 
 
-def role_choices() -> list[tuple[str, Any]]:
+def role_choices() -> list[SelectChoice]:
     """Every role with its label."""
-    return [(role.value, ROLE_LABELS[role]) for role in Role]
+    return options((role.value, ROLE_LABELS[role]) for role in Role)
 
 
-def language_choices() -> list[tuple[str, Any]]:
+def language_choices() -> list[SelectChoice]:
     """"Follow the browser" and the site languages in their own names."""
-    return [("", _l("Follow the browser")), *LANGUAGE_NAMES.items()]
+    return [none_choice(_l("Follow the browser")),
+            *options((code, native_language_name(code)) for code in site_languages())]
 
 
 class AccountForm(BaseForm):
@@ -46,14 +38,6 @@ class AccountForm(BaseForm):
     )
     language = SelectField(_l("Interface language"), choices=language_choices)
 
-    def add_error(self, error: AccountError) -> None:
-        """Show a rule broken in the account services beside its field (or above the form)."""
-        target = self._fields.get(error.field) if error.field else None
-        if target is not None:
-            target.errors = [*target.errors, error.translated()]
-        else:
-            self.form_errors.append(error.translated())
-
 
 class NewAccountForm(AccountForm):
     """Create an account."""
@@ -65,11 +49,32 @@ class NewAccountForm(AccountForm):
         description=_l("At least 8 characters."),
     )
 
+    def details(self) -> NewAccount:
+        """The submitted account, as ``create_user`` takes it."""
+        return NewAccount(
+            email=self.email.data or "",
+            name=self.name.data or "",
+            password=self.password.data or "",
+            role=self.role.data,
+            unit_id=self.unit_id.data,
+            language=self.language.data or None,
+        )
+
 
 class EditAccountForm(AccountForm):
     """Change an account."""
 
     active = BooleanField(_l("Active (may sign in)"))
+
+    def details(self) -> AccountChanges:
+        """The submitted changes, as ``update_user`` takes them."""
+        return AccountChanges(
+            name=self.name.data or "",
+            role=self.role.data,
+            unit_id=self.unit_id.data,
+            active=bool(self.active.data),
+            language=self.language.data or None,
+        )
 
 
 class PasswordResetForm(BaseForm):
@@ -77,7 +82,3 @@ class PasswordResetForm(BaseForm):
 
     password = PasswordField(_l("New password"), validators=[DataRequired(), Length(max=200)],
                              description=_l("At least 8 characters."))
-
-    def add_error(self, error: AccountError) -> None:
-        """Show a rule broken in the account services beside the password field."""
-        self.password.errors = [*self.password.errors, error.translated()]

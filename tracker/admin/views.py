@@ -4,50 +4,33 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import or_
-from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from ..auth.access import roles_required
-from ..auth.services import AccountError, create_user, set_user_password, update_user
+from ..auth.services import accounts_page, create_user, set_user_password, update_user
 from ..bounds import requested_page
 from ..directory.forms import unit_choices
+from ..directory.services import all_units
 from ..extensions import db
 from ..i18n import current_language
-from ..models import Role, Unit, User
-from .forms import ROLE_LABELS, EditAccountForm, NewAccountForm, PasswordResetForm
+from ..models import Role, User
+from ..settings import settings
+from ..vocabulary import ROLE_LABELS
+from .forms import EditAccountForm, NewAccountForm, PasswordResetForm
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
-
-
-def _units() -> list[Unit]:
-    return list(db.session.execute(db.select(Unit).order_by(Unit.name)).scalars())
-
-
-def _chosen_unit(unit_id: int | None) -> Unit | None:
-    return db.session.get(Unit, unit_id) if unit_id is not None else None
 
 
 @bp.route("/users")
 @roles_required(Role.ADMIN)
 def list_users() -> str:
     """Accounts, a page at a time, optionally narrowed by role or a search text."""
-    select = db.select(User).options(joinedload(User.unit)).order_by(User.role, User.email)
     role = request.args.get("role", "")
-    if role in set(Role):
-        select = select.where(User.role == role)
     query = request.args.get("q", "").strip()
-    if query:
-        select = select.where(or_(User.email.ilike(f"%{query}%"), User.name.ilike(f"%{query}%")))
-    pagination = db.paginate(
-        select,
-        page=requested_page(request.args),
-        per_page=current_app.config["PAGE_SIZE"],
-        error_out=False,
-    )
+    pagination = accounts_page(role, query, requested_page(request.args), settings().page_size)
     return render_template(
         "admin/users.html", pagination=pagination, role=role, query=query, role_labels=ROLE_LABELS, roles=list(Role)
     )
@@ -58,24 +41,10 @@ def list_users() -> str:
 def new_user() -> str | Response | tuple[str, int]:
     """Create an account with a first password."""
     form = NewAccountForm()
-    form.unit_id.choices = unit_choices(_units(), current_language())
-    if form.validate_on_submit():
-        try:
-            user = create_user(
-                form.email.data or "",
-                form.name.data or "",
-                form.password.data or "",
-                form.role.data,
-                unit=_chosen_unit(form.unit_id.data),
-                language=form.language.data or None,
-            )
-        except AccountError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(_("Account %(email)s created.", email=user.email), "success")
-            return redirect(url_for("admin.list_users"))
+    form.unit_id.choices = unit_choices(all_units(), current_language())
+    if (user := form.apply(lambda: create_user(form.details()))) is not None:
+        flash(_("Account %(email)s created.", email=user.email), "success")
+        return redirect(url_for("admin.list_users"))
     return _account_page("admin/user_new.html", form)
 
 
@@ -85,27 +54,12 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     """Change an account's name, role, unit, active flag and language."""
     user = db.get_or_404(User, user_id)
     form = EditAccountForm(obj=user)
-    form.unit_id.choices = unit_choices(_units(), current_language())
+    form.unit_id.choices = unit_choices(all_units(), current_language())
     if request.method == "GET":
         form.language.data = user.language or ""
-    if form.validate_on_submit():
-        try:
-            update_user(
-                user,
-                acting=current_user,
-                name=form.name.data or "",
-                role=form.role.data,
-                unit=_chosen_unit(form.unit_id.data),
-                active=bool(form.active.data),
-                language=form.language.data or None,
-            )
-        except AccountError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(_("Account %(email)s saved.", email=user.email), "success")
-            return redirect(url_for("admin.list_users"))
+    if form.apply(lambda: update_user(user, form.details(), acting=current_user)) is not None:
+        flash(_("Account %(email)s saved.", email=user.email), "success")
+        return redirect(url_for("admin.list_users"))
     return _account_page("admin/user_edit.html", form, user=user, reset_form=PasswordResetForm(prefix="reset"))
 
 
@@ -115,18 +69,11 @@ def reset_password(user_id: int) -> str | Response | tuple[str, int]:
     """Give an account a new password."""
     user = db.get_or_404(User, user_id)
     reset_form = PasswordResetForm(prefix="reset")
-    if reset_form.validate_on_submit():
-        try:
-            set_user_password(user, reset_form.password.data or "")
-        except AccountError as error:
-            db.session.rollback()
-            reset_form.add_error(error)
-        else:
-            db.session.commit()
-            flash(_("New password set for %(email)s.", email=user.email), "success")
-            return redirect(url_for("admin.edit_user", user_id=user.id))
+    if reset_form.apply(lambda: set_user_password(user, reset_form.password.data or "")) is not None:
+        flash(_("New password set for %(email)s.", email=user.email), "success")
+        return redirect(url_for("admin.edit_user", user_id=user.id))
     form = EditAccountForm(formdata=None, obj=user)
-    form.unit_id.choices = unit_choices(_units(), current_language())
+    form.unit_id.choices = unit_choices(all_units(), current_language())
     form.language.data = user.language or ""
     return _account_page("admin/user_edit.html", form, user=user, reset_form=reset_form)
 

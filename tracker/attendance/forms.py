@@ -18,27 +18,20 @@ from wtforms import (
     SelectMultipleField,
     TextAreaField,
 )
-from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..bounds import HEADCOUNT, RECORD_ID, DateWithinBounds, NumberWithinBounds, parse_number
-from ..forms import BaseForm
+from ..forms import BaseForm, none_choice, optional_id, options
 from ..i18n import current_language
 from ..models import Event, Invitation, InvitationStatus, Unit
-from .services import InviteScope, answer_problems
+from ..vocabulary import ANSWER_LABELS
+from .services import AnswerDetails, InviteDetails, InviteScope, answer_problems
 
-
-def options(pairs: Sequence[tuple[Any, Any]]) -> list[SelectChoice]:
-    """Choices from ``(value, label)`` pairs (WTForms 3.3 wants :class:`SelectChoice`)."""
-    return [SelectChoice(value=value, label=label) for value, label in pairs]
-
-
-ANSWER_CHOICES = options([
-    (InvitationStatus.ACCEPTED.value, _l("Attending")),
-    (InvitationStatus.TENTATIVE.value, _l("Maybe")),
-    (InvitationStatus.DECLINED.value, _l("Not attending")),
-])
+ANSWER_CHOICES = options(
+    (status.value, ANSWER_LABELS[status])
+    for status in (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
+)
 
 
 def unit_name(unit: Unit) -> str:
@@ -73,9 +66,13 @@ class AnswerForm(BaseForm):
             return False
         problems = answer_problems(self.event, self.status.data, self.headcount.data)
         for problem in problems:
-            target = getattr(self, problem.field or "status")
-            target.errors = [*target.errors, problem.translated()]
+            self.add_error(problem)
         return not problems
+
+    def details(self) -> AnswerDetails:
+        """The answer as :func:`~tracker.attendance.services.record_answer` takes it (after :meth:`validate`)."""
+        return AnswerDetails(status=self.status.data, headcount=self.headcount.data,
+                             delegates=self.delegates.data or "", note=self.note.data or "")
 
     def fill_from(self, invitation: Invitation) -> None:
         """Show ``invitation``'s stored answer (and its version) in the fields."""
@@ -114,12 +111,12 @@ class InviteForm(BaseForm):
         validators=[InputRequired()],
     )
     units = MultiCheckboxField(_l("Units"), coerce=int, validate_choice=True)
-    parent = SelectField(_l("Unit and its sub-units"), coerce=int, validators=[Optional()])
+    parent = SelectField(_l("Unit and its sub-units"), coerce=optional_id, validators=[Optional()])
 
     def __init__(self, *args: Any, candidates: Sequence[Unit], parents: Sequence[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.units.choices = options([(unit.id, unit_name(unit)) for unit in candidates])
-        self.parent.choices = options([(0, _l("— choose —"))] + [(unit.id, unit_name(unit)) for unit in parents])
+        self.parent.choices = [none_choice(_l("— choose —")), *options((unit.id, unit_name(unit)) for unit in parents)]
 
     def validate_units(self, field: Field) -> None:
         """A hand-picked round needs at least one unit."""
@@ -130,6 +127,11 @@ class InviteForm(BaseForm):
         """A branch round needs its parent unit."""
         if self.scope.data == InviteScope.BRANCH and not field.data:
             raise ValidationError(_l("Choose the parent unit."))
+
+    def details(self) -> InviteDetails:
+        """The chosen round as :func:`~tracker.attendance.services.units_in_scope` takes it."""
+        return InviteDetails(scope=self.scope.data, unit_ids=tuple(self.units.data or ()),
+                             parent_id=self.parent.data or None)
 
 
 class DeadlineForm(BaseForm):
@@ -209,4 +211,9 @@ class WalkInForm(BaseForm):
 
     def __init__(self, *args: Any, units: Sequence[Unit], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.units_by_id = {unit.id: unit for unit in units}
         self.unit.choices = options([(unit.id, unit_name(unit)) for unit in units])
+
+    def chosen_unit(self) -> Unit:
+        """The unit picked in the list (after :meth:`validate`, which keeps the choice to the listed units)."""
+        return self.units_by_id[self.unit.data]

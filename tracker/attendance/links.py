@@ -20,6 +20,7 @@ from itsdangerous import BadSignature, URLSafeSerializer
 from ..extensions import db
 from ..models import EventStatus, Invitation
 from ..models.types import utcnow
+from ..settings import settings
 
 #: Used for answer links only, so a signature made for anything else (CSRF, sessions) never passes.
 SALT = "tracker.attendance.answer-link.v1"
@@ -48,7 +49,7 @@ class LinkCheck:
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return URLSafeSerializer(settings().secret_key, salt=SALT)
 
 
 def make_answer_token(invitation: Invitation) -> str:
@@ -64,8 +65,7 @@ def answer_path(token: str) -> str:
 
 def answer_url(invitation: Invitation) -> str:
     """The absolute answer link put in emails, built on the configured ``BASE_URL``."""
-    base = str(current_app.config["BASE_URL"]).rstrip("/")
-    return base + answer_path(make_answer_token(invitation))
+    return settings().site_url(answer_path(make_answer_token(invitation)))
 
 
 def check_answer_token(token: str, *, now: datetime | None = None) -> LinkCheck:

@@ -15,7 +15,6 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import insert, or_, update
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.attributes import set_committed_value
@@ -23,10 +22,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..bounds import HEADCOUNT, check_instant, check_number
 from ..errors import RuleError
+from ..events.services import deadline_problem
 from ..extensions import db
 from ..i18n import N_
 from ..models import AnswerChannel, AuditEntry, Event, EventStatus, Invitation, InvitationStatus, Unit, User
 from ..models.types import utcnow
+from ..settings import settings
+from ..signals import invitation_withdrawn
 from . import emails
 
 #: Statuses a unit may answer with (``pending`` means "no answer yet").
@@ -99,19 +101,28 @@ def answer_values(invitation: Invitation) -> dict[str, Any]:
     return {name: getattr(invitation, name) for name in ANSWER_FIELDS}
 
 
+@dataclass(frozen=True)
+class AnswerDetails:
+    """A unit's answer as given (on the answer form, by link, by calendar reply)."""
+
+    status: str
+    #: People coming; ``None`` when not said (a calendar "Accept").
+    headcount: int | None = None
+    #: Delegate names, one per line.
+    delegates: str = ""
+    note: str = ""
+
+
 def record_answer(
     invitation: Invitation,
+    answer: AnswerDetails,
     *,
-    status: str,
-    headcount: int | None,
-    delegates: str,
-    note: str,
     by_user: User | None,
     via: str,
     expected_version: int | None,
     now: datetime | None = None,
 ) -> bool:
-    """Store a unit's answer and its history entry; the one way an answer changes.
+    """Store a unit's ``answer`` and its history entry; the one way an answer changes.
 
     ``via`` is an :class:`~tracker.models.AnswerChannel` (page, link, on_behalf, calendar); ``by_user`` is
     who answered (``None`` for a signed link or a calendar reply). ``expected_version`` is the
@@ -131,6 +142,7 @@ def record_answer(
         raise AttendanceError(N_("A walk-in has no answer to change."))
     if not answers_open(event, now):
         raise AnswersClosed(N_("Answers for this event are closed."))
+    status, headcount = answer.status, answer.headcount
     if via == AnswerChannel.CALENDAR and status != InvitationStatus.DECLINED and headcount == 0:
         # A calendar reply carries no number; a 0 left from an earlier "not attending" means "unknown".
         headcount = None
@@ -141,8 +153,8 @@ def record_answer(
     new = {
         "status": str(status),
         "headcount": 0 if status == InvitationStatus.DECLINED else headcount,
-        "delegates": normalise_delegates(delegates),
-        "note": (note or "").strip(),
+        "delegates": normalise_delegates(answer.delegates),
+        "note": (answer.note or "").strip(),
     }
     old = answer_values(invitation)
     if invitation.answered and new == old:
@@ -201,13 +213,25 @@ def active_units() -> list[Unit]:
     return list(db.session.execute(db.select(Unit).where(Unit.active.is_(True)).order_by(Unit.name)).scalars())
 
 
-def units_in_scope(scope: str, *, unit_ids: Iterable[int] = (), parent_id: int | None = None) -> list[Unit]:
-    """The active units an invitation round of ``scope`` reaches, by name."""
+@dataclass(frozen=True)
+class InviteDetails:
+    """Which units an organiser chose to invite: a scope, with its ticked units or its parent unit."""
+
+    scope: str
+    #: The hand-picked units (scope ``selected``).
+    unit_ids: tuple[int, ...] = ()
+    #: The parent unit (scope ``branch``).
+    parent_id: int | None = None
+
+
+def units_in_scope(choice: InviteDetails) -> list[Unit]:
+    """The active units an invitation round of ``choice.scope`` reaches, by name."""
     units = active_units()
+    scope, parent_id = choice.scope, choice.parent_id
     if scope == InviteScope.ALL:
         return units
     if scope == InviteScope.SELECTED:
-        wanted = set(unit_ids)
+        wanted = set(choice.unit_ids)
         return [unit for unit in units if unit.id in wanted]
     if scope == InviteScope.BRANCH:
         # Walk down from the parent over every unit, active or not, so that an inactive office in the
@@ -293,8 +317,8 @@ def withdraw_invitation(invitation: Invitation, *, by_user: User | None, now: da
     if invitation.walk_in or invitation.actual_attendance is not None:
         raise AttendanceError(N_("This unit was checked in; its record stays."))
     event = invitation.event
-    if invitation.unit.contact_emails:
-        emails.queue_withdrawal(invitation)
+    # The calendar area tells the unit's contacts (METHOD:CANCEL) while the invitation still exists.
+    invitation_withdrawn.send(invitation)
     db.session.add(
         AuditEntry(user_id=_user_id(by_user), event_id=event.id, action="withdraw",
                    old={"unit": invitation.unit.code, "invited_at": invitation.invited_at.isoformat()})
@@ -307,16 +331,17 @@ def withdraw_invitation(invitation: Invitation, *, by_user: User | None, now: da
         raise AttendanceError(N_("This unit has just answered; its invitation stays.")) from None
 
 
-def set_answer_deadline(event: Event, deadline: datetime | None, *, by_user: User | None) -> None:
-    """Set (or with ``None`` clear, meaning "until the start") the instant answers close."""
+def set_answer_deadline(event: Event, deadline: datetime | None, *, by_user: User | None) -> Event:
+    """Set (or with ``None`` clear, meaning "until the start") the instant answers close; returns ``event``."""
     if deadline is not None and deadline.tzinfo is None:
         raise ValueError("naive deadline")
     check_instant(deadline, event.zone, "deadline", AttendanceError)
-    if deadline is not None and deadline > event.ends_at:
-        raise AttendanceError(N_("The deadline cannot be after the event ends."), field="deadline")
+    late = deadline_problem(deadline, event.ends_at, "deadline", AttendanceError)
+    if late is not None:
+        raise late
     old = event.answer_deadline
     if old == deadline:
-        return
+        return event
     event.answer_deadline = deadline
     db.session.add(
         AuditEntry(user_id=_user_id(by_user), event_id=event.id, action="deadline",
@@ -324,6 +349,7 @@ def set_answer_deadline(event: Event, deadline: datetime | None, *, by_user: Use
                    new={"answer_deadline": deadline.isoformat() if deadline else None})
     )
     db.session.flush()
+    return event
 
 
 # --- Reminders -----------------------------------------------------------------------------------------
@@ -345,7 +371,7 @@ class ReminderResult:
 
 def reminder_interval() -> timedelta:
     """How long a unit is left alone after a reminder (config ``REMINDER_INTERVAL_HOURS``)."""
-    return timedelta(hours=int(current_app.config.get("REMINDER_INTERVAL_HOURS", 24)))
+    return settings().reminder_interval
 
 
 def remind_pending_units(event: Event, *, by_user: User | None, now: datetime | None = None) -> ReminderResult:
@@ -550,6 +576,81 @@ def unit_invitations(unit_id: int) -> list[Invitation]:
             .order_by(Event.starts_at, Event.id)
         ).scalars()
     )
+
+
+def upcoming_and_past_invitations(unit_id: int, now: datetime) -> tuple[list[Invitation], list[Invitation]]:
+    """A unit's invitations split at ``now``: events not yet ended, soonest first; ended ones, latest first."""
+    invitations = unit_invitations(unit_id)
+    upcoming = [i for i in invitations if i.event.ends_at >= now]
+    past = [i for i in reversed(invitations) if i.event.ends_at < now]
+    return upcoming, past
+
+
+@dataclass
+class InvitationLists:
+    """An event's invitations as the organisers' dashboard lists them."""
+
+    #: Every invitation, walk-ins included, by unit name.
+    all: list[Invitation]
+    #: Invited units that answered, the latest answer first.
+    answered: list[Invitation]
+    #: Invited units without an answer, by unit name.
+    pending: list[Invitation]
+    #: Units that came without an invitation, by unit name.
+    walk_ins: list[Invitation]
+
+
+def invitation_lists(event: Event) -> InvitationLists:
+    """The event's invitations (:func:`event_invitations`, one query) split into answered, pending and walk-ins."""
+    invitations = event_invitations(event)
+    answered = sorted((i for i in invitations if i.answered and not i.walk_in),
+                      key=lambda i: (i.answered_at is not None, i.answered_at), reverse=True)
+    return InvitationLists(
+        all=invitations,
+        answered=answered,
+        pending=[i for i in invitations if not i.answered and not i.walk_in],
+        walk_ins=[i for i in invitations if i.walk_in],
+    )
+
+
+@dataclass
+class InviteCandidates:
+    """What the invitation page offers: units not yet invited, and the parent units a round can start from."""
+
+    #: Active units without an invitation to the event, by name.
+    candidates: list[Unit]
+    #: Active units with at least one active sub-unit, by name.
+    parents: list[Unit]
+    #: Units invited so far (walk-ins included).
+    invited_count: int
+
+
+def invite_candidates(event: Event) -> InviteCandidates:
+    """The units the invitation page of ``event`` offers (three queries, whatever the number of units)."""
+    invited = set(db.session.execute(
+        db.select(Invitation.unit_id).where(Invitation.event_id == event.id)).scalars())
+    units = active_units()
+    parent_ids = set(db.session.execute(
+        db.select(Unit.parent_id).where(Unit.parent_id.is_not(None), Unit.active.is_(True))).scalars())
+    return InviteCandidates(
+        candidates=[unit for unit in units if unit.id not in invited],
+        parents=[unit for unit in units if unit.id in parent_ids],
+        invited_count=len(invited),
+    )
+
+
+def walk_in_candidates(invitations: Iterable[Invitation]) -> list[Unit]:
+    """Active units, by name, that are not among ``invitations`` (the event's list): who may come as a walk-in."""
+    listed = {i.unit_id for i in invitations}
+    return [unit for unit in active_units() if unit.id not in listed]
+
+
+def invitation_history(invitation: Invitation) -> list[AuditEntry]:
+    """Every recorded change of ``invitation``, newest first, with who made it (two queries)."""
+    return list(db.session.execute(
+        db.select(AuditEntry).where(AuditEntry.invitation_id == invitation.id)
+        .options(selectinload(AuditEntry.user)).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+    ).scalars())
 
 
 def _user_id(user: User | None) -> int | None:

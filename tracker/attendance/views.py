@@ -8,7 +8,6 @@ from typing import Any
 
 from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -19,7 +18,7 @@ from ..auth.access import ORGANISERS, public, roles_required
 from ..extensions import db
 from ..i18n import local_datetime
 from ..mail.outbox import latest_messages_by_invitation
-from ..models import AnswerChannel, AuditEntry, Event, EventStatus, Invitation, InvitationStatus, Role, Unit, User
+from ..models import AnswerChannel, Event, EventStatus, Invitation, Role, User
 from ..models.types import utcnow
 from . import services
 from .forms import AnswerForm, DeadlineForm, InviteForm, WalkInForm, check_in_form
@@ -30,55 +29,8 @@ bp = Blueprint("attendance", __name__)
 #: Everyone who may open an invitation page: organisers (on behalf) and representatives (their unit's).
 ANSWERERS = (Role.ADMIN, Role.ORGANISER, Role.REPRESENTATIVE)
 
-STATUS_LABELS: dict[str | None, str] = {
-    InvitationStatus.PENDING: _l("No answer yet"),
-    InvitationStatus.ACCEPTED: _l("Attending"),
-    InvitationStatus.TENTATIVE: _l("Maybe"),
-    InvitationStatus.DECLINED: _l("Not attending"),
-}
-CHANNEL_LABELS: dict[str | None, str] = {
-    AnswerChannel.PAGE: _l("on the answer page"),
-    AnswerChannel.LINK: _l("through the emailed link"),
-    AnswerChannel.ON_BEHALF: _l("on the unit's behalf"),
-    AnswerChannel.CALENDAR: _l("by calendar reply"),
-}
-ACTION_LABELS = {
-    "answer": _l("Answer"),
-    "invite": _l("Invited"),
-    "remind": _l("Reminder queued"),
-    "check_in": _l("Check-in"),
-    "walk_in": _l("Walk-in recorded"),
-}
-FIELD_LABELS = {
-    "status": _l("Answer"),
-    "headcount": _l("People"),
-    "delegates": _l("Delegates"),
-    "note": _l("Note"),
-    "actual_attendance": _l("People who came"),
-}
-
-
 # --- Template helpers ----------------------------------------------------------------------------------
-
-
-def answer_label(status: str | None) -> str:
-    """The answer in words (``accepted`` → "Attending")."""
-    return str(STATUS_LABELS.get(status or InvitationStatus.PENDING, status))
-
-
-def channel_label(via: str | None) -> str:
-    """How an answer arrived, in words."""
-    return str(CHANNEL_LABELS.get(via, via or ""))
-
-
-def audit_action_label(action: str) -> str:
-    """A history entry's action in words."""
-    return str(ACTION_LABELS.get(action, action))
-
-
-def audit_field_label(name: str) -> str:
-    """A recorded field's name in words."""
-    return str(FIELD_LABELS.get(name, name))
+# The labels of answers, channels and history entries are in tracker.vocabulary.
 
 
 def answered_by_text(invitation: Invitation) -> str:
@@ -147,19 +99,10 @@ def _answer_page(invitation: Invitation, *, via: str, by_user: User | None, temp
         status = 409
     elif request.method == "POST" and form.validate_on_submit():
         try:
-            changed = services.record_answer(
-                invitation,
-                status=form.status.data,
-                headcount=form.headcount.data,
-                delegates=form.delegates.data or "",
-                note=form.note.data or "",
-                by_user=by_user,
-                via=via,
-                expected_version=form.expected_version,
-            )
-            db.session.commit()
+            changed = services.record_answer(invitation, form.details(), by_user=by_user, via=via,
+                                             expected_version=form.expected_version)
         except services.StaleAnswer:
-            db.session.rollback()
+            db.session.rollback()  # someone else's answer won: read it again to show it
             invitation = db.session.get(Invitation, invitation.id)  # type: ignore[assignment]
             conflict = {
                 "who": answered_by_text(invitation),
@@ -171,11 +114,9 @@ def _answer_page(invitation: Invitation, *, via: str, by_user: User | None, temp
             form.fill_from(invitation)
             status = 409
         except services.AnswersClosed:
-            db.session.rollback()
             is_open, status = False, 409
         except services.AttendanceError as error:
-            db.session.rollback()
-            getattr(form, error.field or "status").errors.append(error.translated())
+            form.add_error(error)
             status = 422
         else:
             flash(_("Your answer is saved.") if changed else _("Nothing changed: this is already the answer."),
@@ -196,10 +137,8 @@ def _answer_page(invitation: Invitation, *, via: str, by_user: User | None, temp
 def unit_home() -> str:
     """A representative's start page: the unit's invitations, the soonest event first."""
     unit = current_user.unit
-    invitations = services.unit_invitations(unit.id) if unit is not None else []
     now = utcnow()
-    upcoming = [i for i in invitations if i.event.ends_at >= now]
-    past = [i for i in reversed(invitations) if i.event.ends_at < now]
+    upcoming, past = services.upcoming_and_past_invitations(unit.id, now) if unit is not None else ([], [])
     return render_template("attendance/unit_home.html", unit=unit, upcoming=upcoming, past=past, now=now,
                            answers_open=services.answers_open)
 
@@ -214,15 +153,7 @@ def invitation(invitation_id: int) -> tuple[str, int] | Response:
     found = _visible_invitation(invitation_id)
     via = AnswerChannel.ON_BEHALF if current_user.is_organiser else AnswerChannel.PAGE
     return _answer_page(found, via=via, by_user=_acting_user(), template="attendance/invitation.html",
-                        extra=lambda shown: {"history": _history(shown)})
-
-
-def _history(invitation: Invitation) -> list[AuditEntry]:
-    """Every recorded change of ``invitation``, newest first, with who made it (two queries)."""
-    return list(db.session.execute(
-        db.select(AuditEntry).where(AuditEntry.invitation_id == invitation.id)
-        .options(selectinload(AuditEntry.user)).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-    ).scalars())
+                        extra=lambda shown: {"history": services.invitation_history(shown)})
 
 
 @bp.route("/answer/<token>", methods=["GET", "POST"])
@@ -264,35 +195,25 @@ def _link_problem(check: LinkCheck) -> tuple[str, int]:
 def dashboard(event_id: int) -> str:
     """Where an event stands: answers counted, people against capacity, who is silent, latest answers."""
     event = _event_or_404(event_id)
-    invitations = services.event_invitations(event)
-    answered = sorted((i for i in invitations if i.answered and not i.walk_in),
-                      key=lambda i: (i.answered_at is not None, i.answered_at), reverse=True)
-    pending = [i for i in invitations if not i.answered and not i.walk_in]
-    walk_ins = [i for i in invitations if i.walk_in]
+    lists = services.invitation_lists(event)
     return render_template(
-        "attendance/dashboard.html", event=event, summary=services.summarise(event, invitations),
-        answered=answered, pending=pending, walk_ins=walk_ins, mail=latest_messages_by_invitation(event.id),
+        "attendance/dashboard.html", event=event, summary=services.summarise(event, lists.all),
+        answered=lists.answered, pending=lists.pending, walk_ins=lists.walk_ins,
+        mail=latest_messages_by_invitation(event.id),
         is_open=services.answers_open(event), can_withdraw=services.can_withdraw(event),
         interval_hours=services.reminder_interval().total_seconds() / 3600,
     )
 
 
-def _invite_forms(event: Event, *, form: InviteForm | None = None, deadline_form: DeadlineForm | None = None
-                  ) -> dict[str, Any]:
-    invited = set(db.session.execute(
-        db.select(Invitation.unit_id).where(Invitation.event_id == event.id)).scalars())
-    units = services.active_units()
-    parent_ids = set(db.session.execute(
-        db.select(Unit.parent_id).where(Unit.parent_id.is_not(None), Unit.active.is_(True))).scalars())
-    candidates = [unit for unit in units if unit.id not in invited]
-    parents = [unit for unit in units if unit.id in parent_ids]
-    if form is None:
-        form = InviteForm(candidates=candidates, parents=parents)
+def _invite_forms(event: Event, *, deadline_form: DeadlineForm | None = None) -> dict[str, Any]:
+    """The invitation page's values: the round form (posted data, if any), the deadline form, the units."""
+    offered = services.invite_candidates(event)
+    form = InviteForm(candidates=offered.candidates, parents=offered.parents)
     if deadline_form is None:
         deadline_form = DeadlineForm(formdata=None, event=event)
         deadline_form.fill_from(event)
-    return {"event": event, "form": form, "deadline_form": deadline_form, "candidates": candidates,
-            "invited_count": len(invited), "can_invite": services.answers_open(event),
+    return {"event": event, "form": form, "deadline_form": deadline_form, "candidates": offered.candidates,
+            "invited_count": offered.invited_count, "can_invite": services.answers_open(event),
             "deadline_editable": event.status in (EventStatus.DRAFT, EventStatus.SCHEDULED)}
 
 
@@ -310,15 +231,14 @@ def invite(event_id: int) -> tuple[str, int] | Response:
                                  "deadline still ahead."))
     if not form.validate_on_submit():
         return render_template("attendance/invite.html", **context), 422
-    units = services.units_in_scope(form.scope.data, unit_ids=form.units.data or [], parent_id=form.parent.data)
+    units = services.units_in_scope(form.details())
     try:
         result = services.invite_units(event, units, by_user=_acting_user())
-        db.session.commit()
     except services.AttendanceError as error:
-        db.session.rollback()
         abort(409, description=error.translated())
     except IntegrityError:
-        # Someone invited some of the same units at the same moment (unique event × unit).
+        # Someone invited some of the same units at the same moment (unique event × unit). The failed
+        # statement leaves the transaction unusable: roll back before the redirect's commit.
         db.session.rollback()
         flash(_("Someone else invited units to this event at the same moment; nothing was changed. "
                 "Check the list and invite again if needed."), "warning")
@@ -344,16 +264,10 @@ def set_deadline(event_id: int) -> tuple[str, int] | Response:
     context = _invite_forms(event, deadline_form=deadline_form)
     if not context["deadline_editable"]:
         abort(409, description=_("The deadline of a held or cancelled event cannot change."))
-    if deadline_form.validate_on_submit():
-        try:
-            services.set_answer_deadline(event, deadline_form.deadline_instant(), by_user=_acting_user())
-            db.session.commit()
-        except services.AttendanceError as error:
-            db.session.rollback()
-            deadline_form.deadline.errors.append(error.translated())
-        else:
-            flash(_("Answer deadline saved."), "success")
-            return redirect(url_for("attendance.invite", event_id=event.id))
+    if deadline_form.apply(lambda: services.set_answer_deadline(event, deadline_form.deadline_instant(),
+                                                                by_user=_acting_user())) is not None:
+        flash(_("Answer deadline saved."), "success")
+        return redirect(url_for("attendance.invite", event_id=event.id))
     return render_template("attendance/invite.html", **context), 422
 
 
@@ -365,8 +279,9 @@ def withdraw(invitation_id: int) -> Response:
     event_id, unit_name = found.event_id, found.unit.name
     try:
         services.withdraw_invitation(found, by_user=_acting_user())
-        db.session.commit()
     except services.AttendanceError as error:
+        # Refused, and the redirect below commits: discard what the service wrote before it learnt (at its
+        # flush) that the unit had just answered.
         db.session.rollback()
         flash(error.translated(), "error")
     else:
@@ -381,9 +296,7 @@ def remind(event_id: int) -> Response:
     event = _event_or_404(event_id)
     try:
         result = services.remind_pending_units(event, by_user=_acting_user())
-        db.session.commit()
     except services.AttendanceError as error:
-        db.session.rollback()
         flash(error.translated(), "error")
         return redirect(url_for("attendance.dashboard", event_id=event.id))
     hours = int(result.interval.total_seconds() // 3600)
@@ -410,8 +323,7 @@ def remind(event_id: int) -> Response:
 
 def _check_in_context(event: Event, invitations: list[Invitation], *, form: Any = None,
                       walk_in_form: WalkInForm | None = None) -> dict[str, Any]:
-    listed = {i.unit_id for i in invitations}
-    walk_in_units = [unit for unit in services.active_units() if unit.id not in listed]
+    walk_in_units = services.walk_in_candidates(invitations)
     if form is None:
         form = check_in_form(invitations, formdata=None)
     if walk_in_form is None:
@@ -433,10 +345,10 @@ def check_in(event_id: int) -> tuple[str, int] | Response:
     if not services.check_in_open(event):
         abort(409, description=_("Attendance can be recorded only for scheduled or held events."))
     form = check_in_form(invitations)
-    if not form.validate_on_submit():
+    changed = form.apply(lambda: services.record_check_in(event, form.changed_counts(request.form),
+                                                          by_user=_acting_user()))
+    if changed is None:
         return render_template("attendance/check_in.html", **_check_in_context(event, invitations, form=form)), 422
-    changed = services.record_check_in(event, form.changed_counts(request.form), by_user=_acting_user())
-    db.session.commit()
     flash(ngettext("%(num)s row saved.", "%(num)s rows saved.", changed) if changed else _("Nothing changed."),
           "success")
     return redirect(url_for("attendance.check_in", event_id=event.id))
@@ -453,19 +365,16 @@ def add_walk_in(event_id: int) -> tuple[str, int] | Response:
     context = _check_in_context(event, invitations)
     walk_in_form = WalkInForm(units=context["walk_in_units"])
     context["walk_in_form"] = walk_in_form
-    if walk_in_form.validate_on_submit():
-        unit = db.session.get(Unit, walk_in_form.unit.data)
-        assert unit is not None  # the choices hold existing units only
-        try:
-            services.add_walk_in(event, unit, walk_in_form.came.data, by_user=_acting_user())
-            db.session.commit()
-        except services.AttendanceError as error:
-            db.session.rollback()
-            getattr(walk_in_form, error.field or "unit").errors.append(error.translated())
-        except IntegrityError:
-            db.session.rollback()
-            walk_in_form.unit.errors.append(_("This unit was added at the same moment from another device."))
-        else:
-            flash(_("%(unit)s added as a walk-in.", unit=unit.name), "success")
+    try:
+        added = walk_in_form.apply(lambda: services.add_walk_in(
+            event, walk_in_form.chosen_unit(), walk_in_form.came.data, by_user=_acting_user()))
+    except IntegrityError:
+        # The same unit was added from another device at the same moment; the page shows the list again.
+        db.session.rollback()
+        walk_in_form.unit.errors = [*walk_in_form.unit.errors,
+                                    _("This unit was added at the same moment from another device.")]
+    else:
+        if added is not None:
+            flash(_("%(unit)s added as a walk-in.", unit=added.unit.name), "success")
             return redirect(url_for("attendance.check_in", event_id=event.id))
     return render_template("attendance/check_in.html", **context), 422

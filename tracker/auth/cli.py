@@ -9,9 +9,10 @@ import click
 from flask.cli import AppGroup
 
 from ..directory.services import find_unit_by_code
-from ..extensions import db
+from ..i18n import site_languages
 from ..models import Role
-from .services import AccountError, create_user
+from ..transactions import committed
+from .services import AccountError, NewAccount, create_user
 
 users_cli = AppGroup("users", help="Manage accounts.")
 
@@ -22,7 +23,8 @@ users_cli = AppGroup("users", help="Manage accounts.")
 @click.option("--unit", "unit_code", help="Unit code; required for representatives.")
 @click.option("--name", default="", help="Full name (defaults to the email).")
 @click.option("--password", envvar="TRACKER_NEW_PASSWORD", help="Password; generated and printed when omitted.")
-@click.option("--language", type=click.Choice(["az", "ru", "en"]), default=None)
+# The choices are read at import, before any configuration: the default site languages (tracker.config).
+@click.option("--language", type=click.Choice(site_languages()), default=None)
 def create_command(
     email: str, role: str, unit_code: str | None, name: str, password: str | None, language: str | None
 ) -> None:
@@ -36,12 +38,12 @@ def create_command(
     generated = password is None
     password = password or secrets.token_urlsafe(12)
     try:
-        user = create_user(email, name, password, role, unit=unit, language=language)
+        with committed():
+            user = create_user(NewAccount(email, name, password, role,
+                                          unit_id=unit.id if unit else None, language=language))
     except AccountError as error:
-        db.session.rollback()
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
-    db.session.commit()
     click.echo(f"Created {user.role} {user.email}" + (f" for unit {unit.code}" if unit else ""))
     if generated:
         click.echo(f"Password: {password}")

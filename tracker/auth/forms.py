@@ -8,7 +8,6 @@ from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from ..forms import BaseForm
-from .services import AccountError
 
 
 class LoginForm(BaseForm):
@@ -37,11 +36,6 @@ class NewPasswordForm(BaseForm):
         """Both entries must be the same, so that a typo does not lock the person out."""
         if field.data != self.password.data:
             raise ValidationError(_("The two passwords are not the same."))
-
-    def add_error(self, error: AccountError) -> None:
-        """Show a rule broken in the account services beside its field."""
-        target = self._fields.get(error.field or "password") or self.password
-        target.errors = [*target.errors, error.translated()]
 
 
 class ChangePasswordForm(NewPasswordForm):

@@ -20,10 +20,12 @@ from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from ..extensions import db
-from ..i18n import mail_language, organisation_name
+from ..i18n import mail_language, site_languages
 from ..mail.compose import compose_email
 from ..mail.outbox import queue_email
 from ..models import OutboxMessage, User
+from ..settings import settings
+from ..vocabulary import organisation_name
 from .services import find_user_by_email
 
 #: Used for reset links only, so that a signature made for anything else never passes.
@@ -39,7 +41,7 @@ class ResetProblem(StrEnum):
 
 
 def _serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    return URLSafeTimedSerializer(settings().secret_key, salt=SALT)
 
 
 def make_reset_token(user: User) -> str:
@@ -55,12 +57,12 @@ def reset_path(token: str) -> str:
 
 def reset_url(user: User) -> str:
     """The absolute reset link put in the email, built on the configured ``BASE_URL``."""
-    return str(current_app.config["BASE_URL"]).rstrip("/") + reset_path(make_reset_token(user))
+    return settings().site_url(reset_path(make_reset_token(user)))
 
 
 def check_reset_token(token: str) -> tuple[User | None, ResetProblem | None]:
     """The account a reset token may set the password of, or why it may not."""
-    max_age = int(current_app.config["PASSWORD_RESET_HOURS"]) * 3600
+    max_age = settings().password_reset_hours * 3600
     try:
         payload = _serializer().loads(token, max_age=max_age)
     except SignatureExpired:
@@ -88,18 +90,18 @@ def request_password_reset(email: str) -> OutboxMessage | None:
 
 def queue_reset_email(user: User) -> OutboxMessage:
     """Queue the email with the reset link, in the person's language (else the mail language)."""
-    config = current_app.config
-    language = user.language if user.language in config["LANGUAGES"] else mail_language()
+    config = settings()
+    language = user.language if user.language in site_languages() else mail_language()
     with force_locale(language):
         context = {
             "user": user,
             "language": language,
             "reset_url": reset_url(user),
-            "hours": int(config["PASSWORD_RESET_HOURS"]),
+            "hours": config.password_reset_hours,
             "organisation": organisation_name(language),
         }
         message = compose_email(
-            sender=config["MAIL_FROM"],
+            sender=config.mail_from,
             to=[user.email],
             subject=_("Set a new password for the ceremony tracker"),
             text=render_template("emails/password_reset.txt", **context),

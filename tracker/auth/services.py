@@ -1,15 +1,24 @@
-"""Account rules: loading, authenticating and creating users."""
+"""Account rules: loading, authenticating, creating and changing users, and the admin's list of them.
+
+Every rule of an account (its email, role, unit, password, an admin keeping their own access) is checked
+here, so the admin's pages, the ``users`` command and the demo loader get the same answer.
+"""
 
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from functools import cache
 from urllib.parse import urlsplit
 
-from sqlalchemy import func
+from email_validator import EmailNotValidError, validate_email
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from ..directory.services import chosen_unit
 from ..errors import RuleError
 from ..extensions import db
 from ..i18n import N_
@@ -30,6 +39,31 @@ def _dummy_hash(method: str) -> str:
 
 class AccountError(RuleError):
     """An account cannot be created or changed as asked; the message says why."""
+
+
+@dataclass
+class NewAccount:
+    """What an admin (or the ``users create`` command) gives for a new account."""
+
+    email: str
+    name: str
+    password: str
+    role: str
+    unit_id: int | None = None
+    #: The interface language; ``None`` follows the browser.
+    language: str | None = None
+
+
+@dataclass
+class AccountChanges:
+    """What an admin can change on an account."""
+
+    name: str
+    role: str
+    unit_id: int | None
+    active: bool
+    #: The interface language; ``None`` follows the browser.
+    language: str | None = None
 
 
 def load_user(user_id: str) -> User | None:
@@ -61,6 +95,18 @@ def find_user_by_email(email: str) -> User | None:
     ).scalar_one_or_none()
 
 
+def accounts_page(role: str, query: str, page: int, per_page: int) -> Pagination:
+    """Accounts by role and email, one page: only ``role``'s when it is a role, only those whose email or
+    name contains ``query`` when one is given."""
+    select = db.select(User).options(joinedload(User.unit)).order_by(User.role, User.email)
+    if role in set(Role):
+        select = select.where(User.role == role)
+    query = query.strip()
+    if query:
+        select = select.where(or_(User.email.ilike(f"%{query}%"), User.name.ilike(f"%{query}%")))
+    return db.paginate(select, page=page, per_page=per_page, error_out=False)
+
+
 def authenticate(email: str, password: str) -> User | None:
     """The active account matching ``email`` and ``password``, else ``None``.
 
@@ -75,18 +121,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def create_user(
-    email: str, name: str, password: str, role: str, unit: Unit | None = None, language: str | None = None
-) -> User:
+def create_user(account: NewAccount) -> User:
     """Create an account; a representative must be bound to a unit, others must not be."""
-    email = email.strip()
-    check_role(role)
+    email = account.email.strip()
+    check_email(email)
+    check_role(account.role)
     if find_user_by_email(email) is not None:
         raise AccountError(N_("An account with email %(email)s already exists."), "email", email=email)
-    check_role_unit(role, unit)
-    check_password_rule(password)
-    user = User(email=email, name=name.strip() or email, role=role, unit=unit, language=language)
-    user.set_password(password)
+    unit = chosen_unit(account.unit_id, "unit_id", AccountError)
+    check_role_unit(account.role, unit)
+    check_password_rule(account.password)
+    user = User(email=email, name=account.name.strip() or email, role=account.role, unit=unit,
+                language=account.language or None)
+    user.set_password(account.password)
     db.session.add(user)
     try:
         db.session.flush()
@@ -96,6 +143,14 @@ def create_user(
             raise
         raise AccountError(N_("An account with email %(email)s already exists."), "email", email=email) from error
     return user
+
+
+def check_email(email: str) -> None:
+    """An account's email is an email address (syntax only: no DNS look-ups)."""
+    try:
+        validate_email(email, check_deliverability=False)
+    except EmailNotValidError as error:
+        raise AccountError(N_("%(address)s is not an email address."), "email", address=email) from error
 
 
 def check_role(role: str) -> None:
@@ -122,33 +177,32 @@ def check_password_rule(password: str) -> None:
         )
 
 
-def update_user(
-    user: User, *, acting: User, name: str, role: str, unit: Unit | None, active: bool, language: str | None
-) -> User:
+def update_user(user: User, changes: AccountChanges, *, acting: User) -> User:
     """Change an account's name, role, unit, active flag and language.
 
     An admin cannot demote or deactivate their own account: the person doing it is the only admin we
     know is still there, so this keeps the site from losing its last admin.
     """
-    check_role(role)
-    check_role_unit(role, unit)
-    if user.id == acting.id and role != Role.ADMIN:
+    check_role(changes.role)
+    unit = chosen_unit(changes.unit_id, "unit_id", AccountError)
+    check_role_unit(changes.role, unit)
+    if user.id == acting.id and changes.role != Role.ADMIN:
         raise AccountError(N_("You cannot remove your own admin role; ask another admin."), "role")
-    if user.id == acting.id and not active:
+    if user.id == acting.id and not changes.active:
         raise AccountError(N_("You cannot deactivate your own account; ask another admin."), "active")
-    if user.active and not active:
+    if user.active and not changes.active:
         # Sign the person out everywhere now; reactivating later does not bring the old cookies back.
         end_all_sessions(user)
-    user.name = name.strip() or user.email
-    user.role = role
+    user.name = changes.name.strip() or user.email
+    user.role = changes.role
     user.unit = unit
-    user.active = active
-    user.language = language or None
+    user.active = changes.active
+    user.language = changes.language or None
     db.session.flush()
     return user
 
 
-def set_user_password(user: User, password: str) -> None:
+def set_user_password(user: User, password: str) -> User:
     """Replace the password of ``user`` (an admin's reset, a reset link, a change by the person).
 
     Every session and remember cookie of the account ends: whoever knew the old password is out.
@@ -156,13 +210,14 @@ def set_user_password(user: User, password: str) -> None:
     check_password_rule(password)
     user.set_password(password)
     end_all_sessions(user)
+    return user
 
 
-def change_own_password(user: User, current_password: str, new_password: str) -> None:
+def change_own_password(user: User, current_password: str, new_password: str) -> User:
     """The signed-in person replaces their password; they must give the current one."""
     if not check_password_hash(user.password_hash, current_password):
         raise AccountError(N_("The current password is wrong."), "current_password")
-    set_user_password(user, new_password)
+    return set_user_password(user, new_password)
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -17,10 +17,11 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import Flask, current_app, g, request, session
+from flask import Flask, g, request, session
 from flask_login import login_user, logout_user, user_loaded_from_cookie
 
 from ..models import User
+from ..settings import settings
 
 SIGNED_IN_AT = "signed_in_at"
 SEEN_AT = "seen_at"
@@ -74,9 +75,9 @@ def session_expired(now: float | None = None) -> bool:
     signed_in_at, seen_at = session.get(SIGNED_IN_AT), session.get(SEEN_AT)
     if not isinstance(signed_in_at, int | float) or not isinstance(seen_at, int | float):
         return True
-    config = current_app.config
-    return (now - seen_at > int(config["SESSION_IDLE_MINUTES"]) * 60
-            or now - signed_in_at > int(config["SESSION_MAX_HOURS"]) * 3600)
+    limits = settings()
+    return (now - seen_at > limits.session_idle.total_seconds()
+            or now - signed_in_at > limits.session_max.total_seconds())
 
 
 def enforce_session_limits() -> None:

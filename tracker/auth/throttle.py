@@ -16,18 +16,20 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from flask import current_app, g, request
+from flask import g, request
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..extensions import limiter
+from ..settings import settings
 
 _FAILED = "tracker_failed_sign_in"
 
 
 def _setting(name: str) -> Callable[[], str]:
-    return lambda: str(current_app.config[name])
+    """The limit ``name`` of :class:`~tracker.settings.Settings`, read when a request is counted."""
+    return lambda: str(getattr(settings(), name))
 
 
 def account_key() -> str:
@@ -50,9 +52,9 @@ def _sign_in_failed(_response: Response) -> bool:
 def limit_failed_sign_ins(view: Callable[..., Any]) -> Callable[..., Any]:
     """Refuse sign-in posts (429) once an account or an address used up its failed attempts."""
     # Flask-Limiter checks every limit before the view and counts only where ``deduct_when`` says so.
-    by_account = limiter.limit(_setting("SIGNIN_LIMIT_ACCOUNT"), key_func=account_key, scope="sign-in-account",
+    by_account = limiter.limit(_setting("signin_limit_account"), key_func=account_key, scope="sign-in-account",
                                methods=["POST"], deduct_when=_sign_in_failed)
-    by_address = limiter.limit(_setting("SIGNIN_LIMIT_ADDRESS"), key_func=get_remote_address,
+    by_address = limiter.limit(_setting("signin_limit_address"), key_func=get_remote_address,
                                scope="sign-in-address", methods=["POST"], deduct_when=_sign_in_failed)
     return by_address(by_account(view))
 
@@ -66,15 +68,15 @@ def limit_failed_password_checks(view: Callable[..., Any]) -> Callable[..., Any]
 
     Someone holding a stolen session must not be able to guess the password there instead.
     """
-    return limiter.limit(_setting("SIGNIN_LIMIT_ACCOUNT"), key_func=_signed_in_account_key,
+    return limiter.limit(_setting("signin_limit_account"), key_func=_signed_in_account_key,
                          scope="password-check", methods=["POST"], deduct_when=_sign_in_failed)(view)
 
 
 def limit_reset_requests(view: Callable[..., Any]) -> Callable[..., Any]:
     """Refuse "forgotten password" posts (429) beyond the limits per email and per address."""
-    by_account = limiter.limit(_setting("PASSWORD_RESET_LIMIT_ACCOUNT"), key_func=account_key,
+    by_account = limiter.limit(_setting("password_reset_limit_account"), key_func=account_key,
                                scope="password-reset-account", methods=["POST"])
-    by_address = limiter.limit(_setting("PASSWORD_RESET_LIMIT_ADDRESS"), key_func=get_remote_address,
+    by_address = limiter.limit(_setting("password_reset_limit_address"), key_func=get_remote_address,
                                scope="password-reset-address", methods=["POST"])
     return by_address(by_account(view))
 

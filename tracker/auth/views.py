@@ -11,7 +11,9 @@ from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
-from ..extensions import db
+from ..i18n import site_languages
+from ..models import User
+from ..settings import settings
 from .access import public, signed_in
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
 from .reset import ResetProblem, check_reset_token, request_password_reset
@@ -58,8 +60,7 @@ def login() -> str | Response | tuple[str, int]:
 @signed_in
 def logout() -> Response:
     """Sign out here and everywhere else: every session and remember cookie of the account ends."""
-    end_all_sessions(current_user._get_current_object())
-    db.session.commit()
+    end_all_sessions(current_user._get_current_object())  # committed with the redirect below
     end_session()
     flash(_("You are signed out."), "info")
     return redirect(url_for("auth.login"))
@@ -73,7 +74,6 @@ def forgot_password() -> str | Response | tuple[str, int]:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         request_password_reset(form.email.data or "")
-        db.session.commit()
         flash(_("If an active account has this email, a link to set a new password is on its way to it."), "info")
         return redirect(url_for("auth.login"))
     return render_template("auth/forgot.html", form=form), 422 if form.errors else 200
@@ -88,16 +88,9 @@ def reset_password(token: str) -> Response | tuple[str, int]:
         status = 404 if problem == ResetProblem.INVALID else 410
         return _private(render_template("auth/reset_invalid.html", problem=problem), status)
     form = NewPasswordForm()
-    if form.validate_on_submit():
-        try:
-            set_user_password(user, form.password.data or "")
-        except AccountError as error:
-            db.session.rollback()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            flash(_("Your password is changed. Sign in with the new one."), "success")
-            return redirect(url_for("auth.login"))
+    if form.apply(lambda: set_user_password(user, form.password.data or "")) is not None:
+        flash(_("Your password is changed. Sign in with the new one."), "success")
+        return redirect(url_for("auth.login"))
     return _private(render_template("auth/reset.html", form=form), 422 if form.errors else 200)
 
 
@@ -118,21 +111,22 @@ def _private(body: str, status: int) -> Response:
 def change_password() -> str | Response | tuple[str, int]:
     """The signed-in person changes their own password; their other sessions end, this one goes on."""
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        user = current_user._get_current_object()
+    user = current_user._get_current_object()
+
+    def change() -> User:
         try:
-            change_own_password(user, form.current_password.data or "", form.password.data or "")
+            return change_own_password(user, form.current_password.data or "", form.password.data or "")
         except AccountError as error:
-            db.session.rollback()
             if error.field == "current_password":
+                # A wrong guess counts against the limit (kept by the limiter, not in the rolled-back database).
                 note_failed_sign_in()
-            form.add_error(error)
-        else:
-            db.session.commit()
-            renew_session(user, remember=current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token")
-                          in request.cookies)
-            flash(_("Your password is changed. Every other session of your account has ended."), "success")
-            return redirect(url_for("events.home"))
+            raise
+
+    if form.apply(change) is not None:
+        # The new session version is committed with the redirect; this browser carries it from now on.
+        renew_session(user, remember=settings().remember_cookie_name in request.cookies)
+        flash(_("Your password is changed. Every other session of your account has ended."), "success")
+        return redirect(url_for("events.home"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
 
 
@@ -158,10 +152,9 @@ def too_many_attempts(_error: TooManyRequests) -> Response:
 def set_language() -> Response:
     """Switch the interface language; remembered on the account when signed in."""
     language = request.form.get("language", "")
-    if language in current_app.config["LANGUAGES"]:
+    if language in site_languages():
         session["language"] = language
         if current_user.is_authenticated:
             current_user.language = language
-            db.session.commit()
     target = request.form.get("next")
     return redirect(target if target and is_safe_next(target) else url_for("events.home"))

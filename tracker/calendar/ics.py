@@ -1,8 +1,9 @@
 """The iCalendar builder: domain objects in, RFC 5545 bytes out (icalendar ≥ 7.3).
 
 Pure: nothing here reads the request or the session. Settings (organiser address, base URL, alarms)
-come in as a :class:`CalendarSettings`; when none is given, one is built from ``current_app.config``
-at the edge (:func:`settings_from_app`).
+come in as a :class:`CalendarSettings`, made from the installation's :class:`~tracker.settings.Settings`
+(:meth:`CalendarSettings.from_settings`); when none is given, from the current application's
+(:func:`settings_from_app`, for the edge: views, signal receivers, commands).
 
 Rules every file follows (see ``docs/calendar.md``):
 
@@ -16,7 +17,7 @@ Rules every file follows (see ``docs/calendar.md``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -25,13 +26,17 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-from babel import Locale
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from ..config import CONTENT_LANGUAGE
+from ..events.display import where_text
 from ..models import AgendaItem, Event, EventKind, EventStatus, Invitation, InvitationStatus, Series
+from ..settings import Settings
+from ..settings import settings as current_settings
 from ..text import clean_text as printable
 from ..timemath import agenda_schedule, local_days
+from ..vocabulary import kind_label, language_name
 
 PRODID = "-//tracker//Ceremony tracker//EN"
 
@@ -67,7 +72,7 @@ class CalendarSettings:
     #: Language of the texts (titles, agenda); ``None`` means the content language.
     language: str | None = None
     #: The language untranslated texts are written in (``CONTENT_LANGUAGE``).
-    content_language: str = "en"
+    content_language: str = CONTENT_LANGUAGE
     #: How often subscribed clients should refetch a feed.
     refresh_interval: timedelta = timedelta(hours=1)
     prodid: str = PRODID
@@ -87,44 +92,24 @@ class CalendarSettings:
         """The series' page."""
         return f"{self.base_url}/series/{series.id}"
 
-
-def parse_alarms(value: str | Sequence[str] | None) -> tuple[timedelta, ...]:
-    """``"P1D,PT1H"`` → (1 day, 1 hour). Empty means no reminders; a bad entry raises ``ValueError``."""
-    if not value:
-        return ()
-    items = value.split(",") if isinstance(value, str) else list(value)
-    alarms = []
-    for item in items:
-        item = item.strip()
-        if not item:
-            continue
-        duration = icalendar.vDuration.from_ical(item.lstrip("-"))
-        if not isinstance(duration, timedelta) or duration < timedelta(0):
-            raise ValueError(f"not a duration before the start: {item!r}")
-        alarms.append(duration)
-    return tuple(alarms)
-
-
-def settings_from_config(config: Mapping[str, Any], language: str | None = None) -> CalendarSettings:
-    """Settings from a Flask config mapping (``ORGANIZER_EMAIL``, ``BASE_URL``, ``ALARMS`` …)."""
-    refresh = config.get("CALENDAR_REFRESH_INTERVAL", "PT1H")
-    return CalendarSettings(
-        organizer_email=config.get("ORGANIZER_EMAIL") or CalendarSettings.organizer_email,
-        organizer_name=config.get("ORGANIZER_NAME") or "",
-        base_url=str(config.get("BASE_URL") or CalendarSettings.base_url).rstrip("/"),
-        alarms=parse_alarms(config.get("ALARMS", "P1D,PT1H")),
-        language=language,
-        refresh_interval=icalendar.vDuration.from_ical(refresh) if isinstance(refresh, str) else refresh,
-        organisation_name=config.get("ORGANISATION_NAME") or CalendarSettings.organisation_name,
-        content_language=config.get("CONTENT_LANGUAGE") or "en",
-    )
+    @classmethod
+    def from_settings(cls, settings: Settings, language: str | None = None) -> CalendarSettings:
+        """What the builder needs of the installation's ``settings``, with texts in ``language``."""
+        return cls(
+            organizer_email=settings.organizer_email or cls.organizer_email,
+            organizer_name=settings.organizer_name,
+            base_url=settings.base_url or cls.base_url,
+            alarms=settings.alarms,
+            language=language,
+            refresh_interval=settings.calendar_refresh,
+            organisation_name=settings.organisation_name or cls.organisation_name,
+            content_language=settings.content_language or CONTENT_LANGUAGE,
+        )
 
 
 def settings_from_app(language: str | None = None) -> CalendarSettings:
-    """Settings from the current application's config (the edge: views, signal receivers, commands)."""
-    from flask import current_app
-
-    return settings_from_config(current_app.config, language)
+    """The builder's settings from the current application's (the edge: views, signal receivers, commands)."""
+    return CalendarSettings.from_settings(current_settings(), language)
 
 
 # --------------------------------------------------------------------------------------------- texts
@@ -163,38 +148,6 @@ def _text(obj: Any, name: str, language: str | None) -> str:
     if obj is None:
         return ""
     return obj.text(name, language) if hasattr(obj, "text") else str(getattr(obj, name, "") or "")
-
-
-def language_name(code: str, language: str | None) -> str:
-    """``"az"`` → "Azerbaijani" (in the calendar's language)."""
-    try:
-        locale = Locale.parse(language or "en")
-        return locale.languages.get(code, code)
-    except (ValueError, TypeError):
-        return code
-
-
-def kind_label(kind: str) -> str:
-    """A readable CATEGORIES value for an event kind."""
-    labels: dict[str, str] = {
-        EventKind.CEREMONY: _("Ceremony"),
-        EventKind.COMMEMORATION: _("Commemoration"),
-        EventKind.EXHIBITION: _("Exhibition"),
-        EventKind.MEETING: _("Meeting"),
-        EventKind.OTHER: _("Other"),
-    }
-    return str(labels.get(kind, kind))
-
-
-def event_location(event: Event, language: str | None = None) -> str:
-    """Venue name and address on one line."""
-    if event.venue is None:
-        return ""
-    name = clean_line(_text(event.venue, "name", language))
-    address = ", ".join(
-        part.strip() for part in clean_text(_text(event.venue, "address", language)).split("\n") if part.strip()
-    )
-    return ", ".join(part for part in (name, address) if part)
 
 
 def agenda_times(event: Event) -> list[tuple[AgendaItem, time | None]]:
@@ -321,7 +274,7 @@ def build_event_component(
     _set_times(component, event)
     component.add("summary", clean_line(_text(event, "title", language)))
     component.add("description", event_description(event, settings))
-    location = event_location(event, language)
+    location = where_text(event, language)
     if location:
         component.add("location", location)
     component.add("url", settings.event_url(event), parameters={"VALUE": "URI"})

@@ -1,11 +1,20 @@
-"""Calendar updates and cancellations by email, in reaction to the domain signals.
+"""Every email that carries an iCalendar message (iTIP) to a unit: invitation, withdrawal, update, cancellation.
 
-When the events services raise ``event.sequence`` and send :data:`~tracker.signals.event_rescheduled`
-or :data:`~tracker.signals.event_cancelled`, every invited unit gets an iTIP message with the same UID
-and the new SEQUENCE (METHOD:REQUEST for an update, METHOD:CANCEL with STATUS:CANCELLED for a
-cancellation), queued in the outbox in the same transaction. Nothing here commits. The messages are
-composed later by the mail worker (``tracker.mail.deferred``), so a change that reaches thousands of
-units holds the database only for one INSERT.
+- Invitations are queued in rounds by the attendance area (``tracker.attendance.emails.queue_invitations``);
+  :func:`compose_invitation` composes each: the iCalendar invitation (METHOD:REQUEST) built here, the rest
+  of the email as attendance words it (:func:`tracker.attendance.emails.invitation_email`).
+- A withdrawal (:data:`~tracker.signals.invitation_withdrawn`) is composed at once, with METHOD:CANCEL,
+  while the invitation still exists (:func:`on_invitation_withdrawn`).
+- When the events services raise ``event.sequence`` and send :data:`~tracker.signals.event_rescheduled`
+  or :data:`~tracker.signals.event_cancelled`, every invited unit gets an iTIP message with the same UID
+  and the new SEQUENCE (METHOD:REQUEST for an update, METHOD:CANCEL with STATUS:CANCELLED for a
+  cancellation), queued in the outbox in the same transaction. They are composed later by the mail worker
+  (``tracker.mail.deferred``), so a change that reaches thousands of units holds the database only for one
+  INSERT.
+
+Every one has the attendance emails' sender and Reply-To, so threads and replies stay together. Nothing here
+commits. This module depends on the attendance area (contact addresses, answer links, the emails' wording);
+attendance never imports the calendar area.
 """
 
 from __future__ import annotations
@@ -14,20 +23,19 @@ from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 from typing import Any
 
-from flask import Flask, current_app, render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
-from ..attendance.emails import contact_addresses
+from ..attendance.emails import compose_unit_email, contact_addresses, invitation_email, withdrawal_email
 from ..attendance.links import answer_url
 from ..extensions import db
 from ..i18n import mail_language
-from ..mail.compose import compose_email, mailbox
 from ..mail.deferred import Draft, queue_for_composition
+from ..mail.outbox import queue_email
 from ..models import Event, EventStatus, Invitation
-from ..signals import event_cancelled, event_rescheduled
-from .ics import build_invitation_ics, settings_from_config
+from ..signals import event_cancelled, event_rescheduled, invitation_withdrawn
+from .ics import build_invitation_ics, settings_from_app
 
 #: Field names a ``fields`` set may hold, as the email names them.
 FIELD_LABELS = {
@@ -80,6 +88,36 @@ def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] 
     )
 
 
+def compose_invitation(draft: Draft) -> EmailMessage | None:
+    """The invitation email: essentials, answer link and the iCalendar invitation (METHOD:REQUEST).
+
+    ``None`` (not sent) when the event was cancelled before the email was composed: the unit gets the
+    cancellation notice instead.
+    """
+    invitation = draft.invitation
+    if invitation.event.status == EventStatus.CANCELLED:
+        return None
+    language = mail_language()
+    ics = build_invitation_ics(invitation.event, invitation, method="REQUEST", settings=settings_from_app(language))
+    return invitation_email(invitation, draft.to, language, calendar=ics)
+
+
+def on_invitation_withdrawn(sender: Invitation, **_extra: Any) -> None:
+    """Queue the notice that an invitation was withdrawn, with METHOD:CANCEL for the unit's calendar.
+
+    Composed at once: the invitation it is made from is about to be deleted. A unit without a contact
+    address is told nothing.
+    """
+    to = contact_addresses(sender.unit)
+    if not to:
+        return
+    language = mail_language()
+    ics = build_invitation_ics(sender.event, sender, method="CANCEL", settings=settings_from_app(language))
+    message = withdrawal_email(sender, to, language, calendar=ics)
+    # The invitation row is about to be deleted; the message stays tied to the event only.
+    queue_email(message, kind="withdrawal", event=sender.event)
+
+
 def compose_update(draft: Draft) -> EmailMessage | None:
     """The update (METHOD:REQUEST, same UID, the current SEQUENCE) naming what changed, with the answer link.
 
@@ -96,10 +134,9 @@ def compose_cancellation(draft: Draft) -> EmailMessage:
 
 
 def _compose(draft: Draft, *, method: str) -> EmailMessage:
-    app = current_app
     invitation = draft.invitation
     event = invitation.event
-    settings = settings_from_config(app.config)
+    settings = settings_from_app()
     language = mail_language()
     kind = "cancellation" if method == "CANCEL" else "update"
     template = f"calendar/emails/{kind}"
@@ -117,18 +154,9 @@ def _compose(draft: Draft, *, method: str) -> EmailMessage:
             subject = _("Cancelled: %(title)s", title=event.text("title", language))
         else:
             subject = _("Updated: %(title)s", title=event.text("title", language))
-        return compose_email(
-            # The same sender and Reply-To as the invitation, so threads and replies stay together.
-            sender=mailbox(settings.organizer_name, app.config["MAIL_FROM"])
-            if settings.organizer_name else app.config["MAIL_FROM"],
-            to=draft.to,
-            subject=" ".join(subject.split()),
-            text=render_template(f"{template}.txt", **context),
-            html=render_template(f"{template}.html", **context),
-            calendar=ics,
-            calendar_method=method,
-            reply_to=settings.organizer_email,
-        )
+        # The same sender and Reply-To as the invitation, so threads and replies stay together.
+        return compose_unit_email(draft.to, template=template, subject=subject, context=context, calendar=ics,
+                                  calendar_method=method)
 
 
 def on_event_rescheduled(sender: Event, fields: Iterable[str] = (), **_extra: Any) -> None:
@@ -144,8 +172,8 @@ def on_event_cancelled(sender: Event, **_extra: Any) -> None:
     queue_calendar_messages(sender, method="CANCEL")
 
 
-def connect_receivers(app: Flask) -> None:
-    """Connect the receivers once per process; signals are global, so a second app must not add duplicates."""
-    del app  # the receivers read ``current_app``; the argument keeps the setup call uniform
+def connect_receivers() -> None:
+    """Follow the domain signals. Blinker keeps one connection per receiver, so a second app adds none."""
     event_rescheduled.connect(on_event_rescheduled)
     event_cancelled.connect(on_event_cancelled)
+    invitation_withdrawn.connect(on_invitation_withdrawn)

@@ -37,7 +37,7 @@ class ReplyError(ValueError):
     """A reply that changes nothing, with the reason to show the organiser."""
 
     def __init__(self, reason: Any) -> None:
-        super().__init__(str(reason))
+        super().__init__(reason)  # not str(reason): a lazy reason is translated when shown, not when raised
         self.reason = reason
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 
+from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -17,6 +18,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
 from sqlalchemy.orm import selectinload
 
+from ..attendance.services import AnswerDetails, AttendanceError, record_answer
 from ..events.visibility import may_see, may_see_drafts, visible_statuses
 from ..extensions import db
 from ..models import (
@@ -239,25 +241,27 @@ def apply_reply(reply: CalendarReply, *, by_user: User | None) -> list[AppliedAn
     reply raises :class:`ReplyError` and — once the caller rolls back — changes nothing. Headcount and
     delegates stay as they were; a COMMENT in the reply becomes the note.
     """
-    from ..attendance.services import AttendanceError, record_answer
-
     _event, matched = match_reply(reply)
     applied = []
     for invitation, status in matched:
+        unit_name = invitation.unit.name  # read now: after a failed flush the object cannot be read any more
         try:
             changed = record_answer(
                 invitation,
-                status=status,
-                headcount=invitation.headcount if status != InvitationStatus.DECLINED else None,
-                delegates=invitation.delegates if status != InvitationStatus.DECLINED else "",
-                note=reply.comment[:2000] or invitation.note,
+                AnswerDetails(
+                    status=status,
+                    headcount=invitation.headcount if status != InvitationStatus.DECLINED else None,
+                    delegates=invitation.delegates if status != InvitationStatus.DECLINED else "",
+                    note=reply.comment[:2000] or invitation.note,
+                ),
                 by_user=by_user,
                 via=AnswerChannel.CALENDAR,
                 # A reply is not based on a form the user saw; the database lock still applies.
                 expected_version=None,
             )
         except AttendanceError as error:
-            raise ReplyError(_l("%(unit)s: %(reason)s", unit=invitation.unit.name, reason=error.translated())
+            # Translated when shown: after a race lost at the flush nothing can be read until the view rolls back.
+            raise ReplyError(_l("%(unit)s: %(reason)s", unit=unit_name, reason=LazyString(error.translated))
                              ) from error
         applied.append(AppliedAnswer(invitation=invitation, status=status, changed=changed))
     return applied

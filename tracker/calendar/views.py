@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any
 
-from flask import Blueprint, Flask, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -12,15 +12,14 @@ from werkzeug.wrappers import Response
 from ..auth.access import ORGANISERS, public, roles_required, signed_in
 from ..extensions import db
 from ..models import Role, Series, Unit
+from ..settings import settings as current_settings
+from ..vocabulary import answer_words
 from . import services
 from .forms import ReplyForm
 from .ics import build_event_ics, build_feed_ics, build_series_ics, settings_from_app
-from .notifications import connect_receivers
 from .replies import ReplyError, parse_reply
 
 bp = Blueprint("calendar", __name__)
-# Updates and cancellations follow the domain signals from the moment the app exists.
-bp.record_once(lambda state: connect_receivers(cast(Flask, state.app)))
 
 CALENDAR_MIMETYPE = "text/calendar"
 
@@ -34,8 +33,7 @@ def _calendar_response(body: bytes, feed: str, *, filename: str | None, private:
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.add_etag()  # Werkzeug's own strong ETag of the bytes: equal bytes, equal tags
     etag, _weak = response.get_etag()
-    last_modified = services.feed_last_modified(feed, etag or "")
-    db.session.commit()  # a new body's record; nothing to write (and nothing written) when unchanged
+    last_modified = services.feed_last_modified(feed, etag or "")  # a new body is recorded, committed on return
     if last_modified is not None:
         response.last_modified = last_modified
     # Clients may keep a copy but must ask again; a token or a session makes the copy personal.
@@ -51,7 +49,7 @@ def _calendar_response(body: bytes, feed: str, *, filename: str | None, private:
 
 def _site_url(endpoint: str, **values: Any) -> str:
     """Absolute URL under the configured ``BASE_URL`` (what calendars and emails must reach)."""
-    return current_app.config["BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+    return current_settings().site_url(url_for(endpoint, **values))
 
 
 def webcal(url: str) -> str:
@@ -140,7 +138,6 @@ def rotate_unit_feed(unit_id: int) -> Response:
     """Give the unit a new feed token; subscriptions to the old URL stop updating."""
     unit = _manageable_unit(unit_id)
     services.rotate_feed_token(unit)
-    db.session.commit()
     flash(_("The feed has a new address. The old one no longer works; subscribe again with the new one."),
           "success")
     return redirect(url_for("calendar.unit_feed_page", unit_id=unit.id))
@@ -158,20 +155,16 @@ def replies() -> tuple[str, int] | str | Response:
             reply = parse_reply(form.reply_bytes())
             applied = services.apply_reply(reply, by_user=current_user)
         except ReplyError as error:
+            # A reply that lost a race to another answer (at the service's flush) leaves the session unusable:
+            # roll back before the page reads again. The 422 would discard the reply's answers anyway.
             db.session.rollback()
             return render_template("calendar/replies.html", form=form, reason=error.reason), 422
-        db.session.commit()
         for answer in applied:
             values = {"unit": answer.invitation.unit.name, "event": answer.invitation.event.title,
-                      "status": _status_label(answer.status)}
+                      "status": answer_words(answer.status)}
             if answer.changed:
                 flash(_("Recorded from calendar: %(unit)s — %(status)s for \"%(event)s\".", **values), "success")
             else:
                 flash(_("Already recorded: %(unit)s — %(status)s for \"%(event)s\".", **values), "success")
         return redirect(url_for("calendar.replies"))
     return render_template("calendar/replies.html", form=form, reason=None)
-
-
-def _status_label(status: str) -> str:
-    labels = {"accepted": _("attending"), "tentative": _("maybe"), "declined": _("not attending")}
-    return labels.get(status, status)

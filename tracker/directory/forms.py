@@ -1,33 +1,32 @@
 """Forms for units, people and venues.
 
 Each translatable text has its content-language field (English, required where the model needs it) and
-optional "in Azerbaijani" / "in Russian" fields named ``<field>_az`` and ``<field>_ru``.
+optional "in Azerbaijani" / "in Russian" fields named ``<field>_az`` and ``<field>_ru``. Each form's
+``details()`` is what its service takes; the rules are the services' (field validators call the same checks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, Field, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..bounds import VENUE_CAPACITY, NumberWithinBounds
-from ..forms import BaseForm
+from ..errors import RuleError
+from ..forms import BaseForm, none_choice, optional_id
+from ..i18n import translation_languages
 from ..models import Unit
-from .services import DirectoryError, normalise_emails
+from .services import PersonDetails, UnitDetails, VenueDetails, check_unit_code, normalise_emails
 
-#: Site languages a translation can be given in, besides the content language, with their field labels.
-TRANSLATION_LANGUAGES = (("az", _l("in Azerbaijani")), ("ru", _l("in Russian")))
-
-
-def optional_id(value: Any) -> int | None:
-    """Coerce a select's value to an id; the empty choice means none."""
-    if value in (None, "", "None"):
-        return None
-    return int(value)
+#: Site languages a translation can be given in, besides the content language. Read when the module is
+#: imported (the forms below declare one field per language), so it is the configured default list; a site
+#: language added in ``tracker.config.LANGUAGES`` needs its ``<field>_<code>`` fields declared here.
+TRANSLATION_LANGUAGES = translation_languages()
 
 
 def _translation_field(label: Any, max_length: int) -> StringField:
@@ -43,7 +42,7 @@ class TranslatedForm(BaseForm):
     def load_translations(self, obj: Any) -> None:
         """Fill the translation fields from ``obj`` (when showing the form, not after a post)."""
         for name in self.translated_fields:
-            for language, _label in TRANSLATION_LANGUAGES:
+            for language in TRANSLATION_LANGUAGES:
                 self[f"{name}_{language}"].data = (obj.translations or {}).get(name, {}).get(language, "")
 
     def translations(self) -> dict[str, dict[str, str]]:
@@ -51,30 +50,22 @@ class TranslatedForm(BaseForm):
         return {
             name: {
                 language: (self[f"{name}_{language}"].data or "").strip()
-                for language, _label in TRANSLATION_LANGUAGES
+                for language in TRANSLATION_LANGUAGES
             }
             for name in self.translated_fields
         }
 
-    def add_error(self, error: DirectoryError) -> None:
-        """Show a rule broken in the services beside its field (or above the form)."""
-        target: Field | None = self._fields.get(error.field) if error.field else None
-        if target is not None:
-            target.errors = [*target.errors, error.translated()]
-        else:
-            self.form_errors.append(error.translated())
 
-
-def unit_choices(units: Iterable[Unit], language: str, exclude: Unit | None = None) -> list[tuple[Any, str]]:
+def unit_choices(units: Iterable[Unit], language: str, exclude: Unit | None = None) -> list[SelectChoice]:
     """Choices for an optional unit select: "none" and then ``units`` by name (without ``exclude``)."""
-    choices: list[tuple[Any, str]] = [("", _l("— none —"))]
+    choices = [none_choice()]
     for unit in units:
         if exclude is not None and unit.id == exclude.id:
             continue
         label = f"{unit.text('name', language)} ({unit.code})"
         if not unit.active:
             label += " — " + str(_l("inactive"))
-        choices.append((unit.id, label))
+        choices.append(SelectChoice(value=unit.id, label=label))
     return choices
 
 
@@ -90,14 +81,21 @@ class EmailLinesField(TextAreaField):
         self.data = "\n".join(value) if isinstance(value, list | tuple) else value
 
 
-class EmailLines:
-    """Validator: one email address per line."""
+class ServiceCheck:
+    """Validator: a service's own check of the field's text, its refusal shown beside the field."""
+
+    def __init__(self, check: Callable[[str], object]) -> None:
+        self.check = check
 
     def __call__(self, form: FlaskForm, field: Field) -> None:
         try:
-            normalise_emails((field.data or "").splitlines())
-        except DirectoryError as error:
+            self.check(field.data or "")
+        except RuleError as error:
             raise ValidationError(error.translated()) from error
+
+
+def _check_email_lines(text: str) -> None:
+    normalise_emails(text.splitlines())
 
 
 class UnitForm(TranslatedForm):
@@ -107,11 +105,7 @@ class UnitForm(TranslatedForm):
 
     code = StringField(
         _l("Code"),
-        validators=[
-            DataRequired(),
-            Length(max=32),
-            Regexp(r"^[A-Za-z0-9_-]+$", message=_l("Use letters, digits, “-” and “_” only.")),
-        ],
+        validators=[DataRequired(), Length(max=32), ServiceCheck(check_unit_code)],
         description=_l("Short and stable, e.g. CIT or GANJA; stored in capitals."),
     )
     name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
@@ -120,7 +114,7 @@ class UnitForm(TranslatedForm):
     parent_id = SelectField(_l("Parent unit"), coerce=optional_id, choices=[], validate_choice=True)
     contact_emails = EmailLinesField(
         _l("Contact emails"),
-        validators=[EmailLines()],
+        validators=[ServiceCheck(_check_email_lines)],
         description=_l("One address per line; invitations, reminders and updates go to them."),
     )
     active = BooleanField(_l("Active (invited to events)"), default=True)
@@ -133,6 +127,17 @@ class UnitForm(TranslatedForm):
     def emails(self) -> list[str]:
         """The submitted addresses, one per line, blank lines dropped."""
         return [line.strip() for line in (self.contact_emails.data or "").splitlines() if line.strip()]
+
+    def details(self) -> UnitDetails:
+        """The submitted unit, as ``create_unit``/``update_unit`` take it."""
+        return UnitDetails(
+            code=self.code.data or "",
+            name=self.name.data or "",
+            parent_id=self.parent_id.data,
+            contact_emails=self.emails(),
+            active=bool(self.active.data),
+            translations=self.translations(),
+        )
 
 
 class PersonForm(TranslatedForm):
@@ -159,6 +164,16 @@ class PersonForm(TranslatedForm):
         _l("Unit"), coerce=optional_id, choices=[], description=_l("Leave empty for guests from outside the agency.")
     )
 
+    def details(self) -> PersonDetails:
+        """The submitted person, as ``create_person``/``update_person`` take it."""
+        return PersonDetails(
+            full_name=self.full_name.data or "",
+            rank=self.rank.data or "",
+            position=self.position.data or "",
+            unit_id=self.unit_id.data,
+            translations=self.translations(),
+        )
+
 
 class VenueForm(TranslatedForm):
     """A hall or room."""
@@ -174,3 +189,12 @@ class VenueForm(TranslatedForm):
         validators=[Optional(), NumberWithinBounds(VENUE_CAPACITY)],
         description=_l("Seats or standing places; leave empty when unknown."),
     )
+
+    def details(self) -> VenueDetails:
+        """The submitted venue, as ``create_venue``/``update_venue`` take it."""
+        return VenueDetails(
+            name=self.name.data or "",
+            address=self.address.data or "",
+            capacity=self.capacity.data,
+            translations=self.translations(),
+        )

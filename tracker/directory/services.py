@@ -1,17 +1,23 @@
 """Directory rules: units (with their parent tree and contact addresses), people and venues.
 
-Functions take domain objects and plain values, check the rules, change the session and flush; the caller
-commits. A broken rule raises :class:`DirectoryError` before anything is changed.
+Functions take domain objects and the ``*Details`` a form's ``details()`` returns (or a command builds),
+check every rule, change the session and flush; the caller commits. A broken rule raises
+:class:`DirectoryError` before anything is changed, so a page, a command and the demo loader get the same answer.
+The list queries of the directory pages are here too (``units_page`` …).
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import Select, func, or_
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload, selectinload
 
 from ..bounds import VENUE_CAPACITY, check_number
 from ..errors import RuleError
@@ -61,16 +67,47 @@ def normalise_emails(addresses: Iterable[str]) -> list[str]:
     return result
 
 
+def chosen_unit(unit_id: int | None, field_name: str, error: type[RuleError] = DirectoryError) -> Unit | None:
+    """The unit with ``unit_id`` (``None`` for none); refuses an id no unit has, beside ``field_name``.
+
+    ``error`` is the caller's own :class:`RuleError` when its callers expect one (``AccountError``).
+    """
+    if unit_id is None:
+        return None
+    unit = db.session.get(Unit, unit_id)
+    if unit is None:
+        raise error(N_("The chosen unit does not exist."), field_name)
+    return unit
+
+
+def _matching(select: Select[Any], query: str, *columns: Any) -> Select[Any]:
+    """Narrow ``select`` to rows whose ``columns`` contain ``query`` (case-insensitive); all rows without one."""
+    query = query.strip()
+    if not query:
+        return select
+    pattern = f"%{query}%"
+    return select.where(or_(*(column.ilike(pattern) for column in columns)))
+
+
+def _page(select: Select[Any], page: int, per_page: int) -> Pagination:
+    """One page of ``select``: two queries (rows and count), whatever the page size."""
+    return db.paginate(select, page=page, per_page=per_page, error_out=False)
+
+
 # --- units ---------------------------------------------------------------------------------------------
 
 
+#: What a unit code may contain (it goes into commands, imports and file names).
+UNIT_CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]+")
+
+
 @dataclass
-class UnitFields:
+class UnitDetails:
     """What an organiser can set on a unit."""
 
     code: str
     name: str
-    parent: Unit | None = None
+    parent_id: int | None = None
     contact_emails: list[str] = field(default_factory=list)
     active: bool = True
     translations: Translations = field(default_factory=dict)
@@ -83,18 +120,42 @@ def find_unit_by_code(code: str) -> Unit | None:
     ).scalar_one_or_none()
 
 
-def _check_unit(unit: Unit | None, fields: UnitFields) -> None:
-    code = fields.code.strip()
+def all_units() -> list[Unit]:
+    """Every unit by name, active or not (for the unit selects of forms)."""
+    return list(db.session.execute(db.select(Unit).order_by(Unit.name)).scalars())
+
+
+def units_page(query: str, page: int, per_page: int) -> Pagination:
+    """Units whose code or name contains ``query``, by name, with their parent and sub-units, one page."""
+    select = (
+        db.select(Unit)
+        .options(joinedload(Unit.parent), selectinload(Unit.children))
+        .order_by(Unit.name, Unit.id)
+    )
+    return _page(_matching(select, query, Unit.code, Unit.name), page, per_page)
+
+
+def check_unit_code(code: str) -> None:
+    """A unit code is given and uses letters, digits, "-" and "_" only (surrounding spaces are ignored)."""
+    code = code.strip()
     if not code:
         raise DirectoryError(N_("A unit needs a code."), "code")
-    if not fields.name.strip():
+    if not UNIT_CODE_PATTERN.fullmatch(code):
+        raise DirectoryError(N_("Use letters, digits, “-” and “_” only."), "code")
+
+
+def _checked_parent(unit: Unit | None, details: UnitDetails) -> Unit | None:
+    """Every rule of a unit; returns its parent. Codes are unique whatever their case; no loops in the tree."""
+    check_unit_code(details.code)
+    if not details.name.strip():
         raise DirectoryError(N_("A unit needs a name."), "name")
-    existing = find_unit_by_code(code)
+    existing = find_unit_by_code(details.code)
     if existing is not None and existing is not unit:
         raise DirectoryError(N_("Another unit already has the code %(code)s."), "code", code=existing.code)
-    if unit is not None and fields.parent is not None:
+    parent = chosen_unit(details.parent_id, "parent_id")
+    if unit is not None and parent is not None:
         # Walk up from the new parent: meeting the unit itself means the tree would become a loop.
-        ancestor: Unit | None = fields.parent
+        ancestor: Unit | None = parent
         seen: set[int] = set()
         while ancestor is not None and id(ancestor) not in seen:
             if ancestor is unit:
@@ -103,19 +164,21 @@ def _check_unit(unit: Unit | None, fields: UnitFields) -> None:
                 )
             seen.add(id(ancestor))
             ancestor = ancestor.parent
+    normalise_emails(details.contact_emails)
+    return parent
 
 
-def _apply_unit(unit: Unit, fields: UnitFields) -> None:
-    unit.code = fields.code.strip().upper()
-    unit.name = fields.name.strip()
-    unit.parent = fields.parent
-    unit.contact_emails = normalise_emails(fields.contact_emails)
-    unit.active = fields.active
-    apply_translations(unit, fields.translations)
+def _apply_unit(unit: Unit, details: UnitDetails, parent: Unit | None) -> None:
+    unit.code = details.code.strip().upper()
+    unit.name = details.name.strip()
+    unit.parent = parent
+    unit.contact_emails = normalise_emails(details.contact_emails)
+    unit.active = details.active
+    apply_translations(unit, details.translations)
 
 
 def _flush_unit(unit: Unit) -> None:
-    """Flush; a code another request stored since :func:`_check_unit` gets its message, not a server error."""
+    """Flush; a code another request stored since :func:`_checked_parent` gets its message, not a server error."""
     try:
         db.session.flush()
     except IntegrityError as error:
@@ -124,22 +187,20 @@ def _flush_unit(unit: Unit) -> None:
         raise DirectoryError(N_("Another unit already has the code %(code)s."), "code", code=unit.code) from error
 
 
-def create_unit(fields: UnitFields) -> Unit:
+def create_unit(details: UnitDetails) -> Unit:
     """Add a unit; codes are unique (stored upper-case) and contact emails must be addresses."""
-    _check_unit(None, fields)
-    normalise_emails(fields.contact_emails)  # refuse before adding anything to the session
+    parent = _checked_parent(None, details)  # refuse before adding anything to the session
     unit = Unit()
-    _apply_unit(unit, fields)
+    _apply_unit(unit, details, parent)
     db.session.add(unit)
     _flush_unit(unit)
     return unit
 
 
-def update_unit(unit: Unit, fields: UnitFields) -> Unit:
+def update_unit(unit: Unit, details: UnitDetails) -> Unit:
     """Change a unit; its parent may not be the unit itself or one of its descendants."""
-    _check_unit(unit, fields)
-    normalise_emails(fields.contact_emails)
-    _apply_unit(unit, fields)
+    parent = _checked_parent(unit, details)
+    _apply_unit(unit, details, parent)
     _flush_unit(unit)
     return unit
 
@@ -174,38 +235,45 @@ def remove_unit(unit: Unit) -> bool:
 
 
 @dataclass
-class PersonFields:
+class PersonDetails:
     """What an organiser can set on a person."""
 
     full_name: str
     rank: str = ""
     position: str = ""
-    unit: Unit | None = None
+    unit_id: int | None = None
     translations: Translations = field(default_factory=dict)
 
 
-def _apply_person(person: Person, fields: PersonFields) -> None:
-    if not fields.full_name.strip():
+def people_page(query: str, page: int, per_page: int) -> Pagination:
+    """People whose name, rank or position contains ``query``, by name, with their unit, one page."""
+    select = db.select(Person).options(joinedload(Person.unit)).order_by(Person.full_name, Person.id)
+    return _page(_matching(select, query, Person.full_name, Person.rank, Person.position), page, per_page)
+
+
+def _apply_person(person: Person, details: PersonDetails) -> None:
+    if not details.full_name.strip():
         raise DirectoryError(N_("A person needs a full name."), "full_name")
-    person.full_name = fields.full_name.strip()
-    person.rank = fields.rank.strip()
-    person.position = fields.position.strip()
-    person.unit = fields.unit
-    apply_translations(person, fields.translations)
+    unit = chosen_unit(details.unit_id, "unit_id")
+    person.full_name = details.full_name.strip()
+    person.rank = details.rank.strip()
+    person.position = details.position.strip()
+    person.unit = unit
+    apply_translations(person, details.translations)
 
 
-def create_person(fields: PersonFields) -> Person:
+def create_person(details: PersonDetails) -> Person:
     """Add a speaker or official."""
     person = Person()
-    _apply_person(person, fields)
+    _apply_person(person, details)
     db.session.add(person)
     db.session.flush()
     return person
 
 
-def update_person(person: Person, fields: PersonFields) -> Person:
+def update_person(person: Person, details: PersonDetails) -> Person:
     """Change a person; every agenda they speak in shows the new rank and position."""
-    _apply_person(person, fields)
+    _apply_person(person, details)
     db.session.flush()
     return person
 
@@ -246,7 +314,7 @@ def delete_person(person: Person) -> None:
 
 
 @dataclass
-class VenueFields:
+class VenueDetails:
     """What an organiser can set on a venue."""
 
     name: str
@@ -255,28 +323,34 @@ class VenueFields:
     translations: Translations = field(default_factory=dict)
 
 
-def _apply_venue(venue: Venue, fields: VenueFields) -> None:
-    if not fields.name.strip():
+def venues_page(query: str, page: int, per_page: int) -> Pagination:
+    """Venues whose name or address contains ``query``, by name, one page."""
+    select = db.select(Venue).order_by(Venue.name, Venue.id)
+    return _page(_matching(select, query, Venue.name, Venue.address), page, per_page)
+
+
+def _apply_venue(venue: Venue, details: VenueDetails) -> None:
+    if not details.name.strip():
         raise DirectoryError(N_("A venue needs a name."), "name")
-    check_number(fields.capacity, VENUE_CAPACITY, "capacity", DirectoryError)
-    venue.name = fields.name.strip()
-    venue.address = fields.address.strip()
-    venue.capacity = fields.capacity
-    apply_translations(venue, fields.translations)
+    check_number(details.capacity, VENUE_CAPACITY, "capacity", DirectoryError)
+    venue.name = details.name.strip()
+    venue.address = details.address.strip()
+    venue.capacity = details.capacity
+    apply_translations(venue, details.translations)
 
 
-def create_venue(fields: VenueFields) -> Venue:
+def create_venue(details: VenueDetails) -> Venue:
     """Add a venue."""
     venue = Venue()
-    _apply_venue(venue, fields)
+    _apply_venue(venue, details)
     db.session.add(venue)
     db.session.flush()
     return venue
 
 
-def update_venue(venue: Venue, fields: VenueFields) -> Venue:
+def update_venue(venue: Venue, details: VenueDetails) -> Venue:
     """Change a venue."""
-    _apply_venue(venue, fields)
+    _apply_venue(venue, details)
     db.session.flush()
     return venue
 

@@ -1,6 +1,7 @@
-"""How events read on a page: labels of kinds and statuses, when-texts, anniversaries, language names.
+"""How events read on a page: when-texts, anniversaries, opening hours.
 
-Used by the templates (registered as template globals by the events blueprint) and by the views.
+The labels of kinds and statuses are in :mod:`tracker.vocabulary`. Used by the templates (registered as
+template globals by :mod:`tracker.templating`) and by the views.
 """
 
 from __future__ import annotations
@@ -8,62 +9,13 @@ from __future__ import annotations
 from datetime import date, time
 from typing import Any
 
-from babel import Locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 from ..i18n import current_language, local_date, local_datetime, local_time
-from ..models import AgendaKind, Event, EventKind, EventStatus
+from ..models import Event
 from ..ordinals import ordinal
+from ..text import clean_text
 from ..timemath import last_local_day
-
-KIND_LABELS = {
-    EventKind.CEREMONY: _l("Ceremony"),
-    EventKind.COMMEMORATION: _l("Commemoration"),
-    EventKind.EXHIBITION: _l("Exhibition"),
-    EventKind.MEETING: _l("Meeting"),
-    EventKind.OTHER: _l("Other"),
-}
-
-STATUS_LABELS = {
-    EventStatus.DRAFT: _l("Draft"),
-    EventStatus.SCHEDULED: _l("Scheduled"),
-    EventStatus.HELD: _l("Held"),
-    EventStatus.CANCELLED: _l("Cancelled"),
-}
-
-AGENDA_KIND_LABELS = {
-    AgendaKind.SILENCE: _l("Silence"),
-    AgendaKind.SPEECH: _l("Speech"),
-    AgendaKind.WREATH_LAYING: _l("Wreath laying"),
-    AgendaKind.EXHIBITION_REVIEW: _l("Exhibition review"),
-    AgendaKind.SCREENING: _l("Screening"),
-    AgendaKind.OTHER: _l("Other"),
-}
-
-
-def kind_label(kind: str) -> str:
-    """The reader's word for an event kind."""
-    try:
-        return str(KIND_LABELS[EventKind(kind)])
-    except ValueError:
-        return kind
-
-
-def status_label(status: str) -> str:
-    """The reader's word for an event status."""
-    try:
-        return str(STATUS_LABELS[EventStatus(status)])
-    except ValueError:
-        return status
-
-
-def agenda_kind_label(kind: str) -> str:
-    """The reader's word for an agenda item kind."""
-    try:
-        return str(AGENDA_KIND_LABELS[AgendaKind(kind)])
-    except ValueError:
-        return kind
 
 
 def anniversary_label(number: int | None) -> str:
@@ -71,19 +23,6 @@ def anniversary_label(number: int | None) -> str:
     if not number:
         return ""
     return _("%(ordinal)s anniversary", ordinal=ordinal(number, current_language()))
-
-
-def language_name(code: str, language: str | None = None) -> str:
-    """The name of language ``code`` in the reader's language ("Azerbaijani", "азербайджанский")."""
-    try:
-        return Locale.parse(language or current_language()).languages.get(code, code)
-    except (ValueError, TypeError):
-        return code
-
-
-def language_list(codes: list[str] | None) -> str:
-    """Names of the languages of materials, comma-separated, in the reader's language."""
-    return ", ".join(language_name(code) for code in codes or [])
 
 
 def hours(opens: time, closes: time) -> str:
@@ -120,14 +59,20 @@ def when_text(event: Event) -> str:
     return f"{local_datetime(first)} – {local_datetime(event.local_end)}"
 
 
+def where_text(event: Event, language: str | None = None) -> str:
+    """Where an event takes place, on one line: the venue's name and address in ``language``, or ''."""
+    if event.venue is None:
+        return ""
+    name = " ".join(clean_text(event.venue.text("name", language) or "").split("\n")).strip()
+    address_lines = clean_text(event.venue.text("address", language) or "").split("\n")
+    address = ", ".join(line.strip() for line in address_lines if line.strip())
+    return ", ".join(part for part in (name, address) if part)
+
+
 def template_helpers() -> dict[str, Any]:
     """The helpers the events templates use, as template globals."""
     return {
-        "kind_label": kind_label,
-        "status_label": status_label,
-        "agenda_kind_label": agenda_kind_label,
         "anniversary_label": anniversary_label,
-        "language_list": language_list,
         "when_text": when_text,
         "opening_hours": hours,
     }

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from datetime import datetime, time, timedelta
 from functools import cache
 from typing import Any
@@ -24,21 +23,28 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from ..bounds import AGENDA_DURATION, BoundsError, DateWithinBounds, NumberWithinBounds, check_span
-from ..directory.services import PersonFields
-from ..forms import BaseForm
+from ..bounds import AGENDA_DURATION, DateWithinBounds, NumberWithinBounds
+from ..directory.services import PersonDetails
+from ..forms import BaseForm, none_choice, optional_id, options
+from ..i18n import site_languages, translation_languages
 from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, Venue
 from ..timemath import local_instant
-from .display import AGENDA_KIND_LABELS, KIND_LABELS, STATUS_LABELS, language_name
-from .services import AgendaItemDetails, EventDetails, EventFilters, SeriesDetails
+from ..vocabulary import AGENDA_KIND_LABELS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS, language_name
+from .services import (
+    AgendaItemDetails,
+    EventDetails,
+    EventFilters,
+    SeriesDetails,
+    agenda_item_problems,
+    daily_hours_problems,
+    event_problems,
+    series_problems,
+)
 
-#: Site languages that translations are offered in (English is the plain field).
-TRANSLATED = ("az", "ru")
-
-
-def options(pairs: Iterable[tuple[Any, Any]]) -> list[SelectChoice]:
-    """Select options from ``(value, label)`` pairs (WTForms 3.3 wants :class:`SelectChoice`)."""
-    return [SelectChoice(value=value, label=label) for value, label in pairs]
+#: Site languages that translations are offered in (the primary language is the plain field). Read when the
+#: module is imported (the forms below declare a ``<field>_<code>`` field per language), so it is the
+#: configured default list; a site language added in ``tracker.config.LANGUAGES`` needs its fields here.
+TRANSLATED = translation_languages()
 
 
 @cache
@@ -54,11 +60,6 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
-
-
-def _id_or_none(value: Any) -> int | None:
-    """Select fields use 0 for "none"."""
-    return int(value) if value else None
 
 
 def _translations(form: FlaskForm, *fields: str) -> dict[str, dict[str, str]]:
@@ -100,6 +101,14 @@ class SeriesForm(BaseForm):
             **_translation_data(series, "title", "description"),
         }
 
+    def validate(self, extra_validators: Any = None) -> bool:
+        """Field checks, then the series' rules (:func:`~tracker.events.services.series_problems`)."""
+        if not super().validate(extra_validators):
+            return False
+        for problem in series_problems(self.details()):
+            self.add_error(problem)
+        return not self.errors
+
     def details(self) -> SeriesDetails:
         """The validated input as service arguments."""
         return SeriesDetails(
@@ -116,7 +125,7 @@ class SeriesForm(BaseForm):
 class EventForm(BaseForm):
     """Create or edit an event; dates and times are local to the chosen time zone."""
 
-    series_id = SelectField(_l("Series"), coerce=int, default=0)
+    series_id = SelectField(_l("Series"), coerce=optional_id)
     kind = SelectField(_l("Kind"), default=EventKind.CEREMONY.value)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     title_az = StringField(_l("Title in Azerbaijani"), validators=[Length(max=300)])
@@ -124,7 +133,7 @@ class EventForm(BaseForm):
     description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
     description_az = TextAreaField(_l("Description in Azerbaijani"), validators=[Length(max=20_000)])
     description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=20_000)])
-    venue_id = SelectField(_l("Venue"), coerce=int, default=0)
+    venue_id = SelectField(_l("Venue"), coerce=optional_id)
     starts_on = DateField(_l("Start date"), validators=[InputRequired(), DateWithinBounds()])
     start_time = TimeField(_l("Start time"), validators=[Optional()])
     ends_on = DateField(_l("End date"), validators=[InputRequired(), DateWithinBounds()])
@@ -134,7 +143,7 @@ class EventForm(BaseForm):
     daily_opens = TimeField(_l("Opens daily at"), validators=[Optional()])
     daily_closes = TimeField(_l("Closes daily at"), validators=[Optional()])
     status = SelectField(_l("Status"), default=EventStatus.DRAFT.value)
-    presiding_id = SelectField(_l("Presiding"), coerce=int, default=0)
+    presiding_id = SelectField(_l("Presiding"), coerce=optional_id)
     languages = MultiCheckboxField(_l("Languages of materials"))
     deadline_on = DateField(_l("Answers accepted until (date)"), validators=[Optional(), DateWithinBounds()])
     deadline_time = TimeField(_l("Answers accepted until (time)"), validators=[Optional()])
@@ -145,13 +154,13 @@ class EventForm(BaseForm):
     def __init__(self, *args: Any, series: list[Series], venues: list[Venue], people: list[Person],
                  language: str, default_timezone: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        none = [(0, "—")]
-        self.series_id.choices = options(none + [(s.id, s.text("title", language)) for s in series])
-        self.venue_id.choices = options(none + [(v.id, v.text("name", language)) for v in venues])
-        self.presiding_id.choices = options(none + [(p.id, person_choice_label(p, language)) for p in people])
-        self.kind.choices = options((k.value, KIND_LABELS[k]) for k in EventKind)
-        self.status.choices = options((s.value, STATUS_LABELS[s]) for s in EventStatus)
-        self.languages.choices = options((code, language_name(code)) for code in ("az", "ru", "en"))
+        self.series_id.choices = [none_choice(), *options((s.id, s.text("title", language)) for s in series)]
+        self.venue_id.choices = [none_choice(), *options((v.id, v.text("name", language)) for v in venues)]
+        self.presiding_id.choices = [none_choice(),
+                                     *options((p.id, person_choice_label(p, language)) for p in people)]
+        self.kind.choices = options((k.value, EVENT_KIND_LABELS[k]) for k in EventKind)
+        self.status.choices = options((s.value, EVENT_STATUS_LABELS[s]) for s in EventStatus)
+        self.languages.choices = options((code, language_name(code)) for code in site_languages())
         zones = timezone_choices()
         if default_timezone not in {choice.value for choice in zones}:
             # An event may keep a zone outside the usual list (an alias such as "Etc/GMT-4").
@@ -159,9 +168,7 @@ class EventForm(BaseForm):
         self.timezone.choices = zones
         if not self.timezone.data:
             self.timezone.data = default_timezone
-        self._starts_at: datetime | None = None
-        self._ends_at: datetime | None = None
-        self._deadline: datetime | None = None
+        self._details: EventDetails | None = None
 
     @staticmethod
     def initial(event: Event) -> dict[str, Any]:
@@ -172,11 +179,11 @@ class EventForm(BaseForm):
             end = end - timedelta(days=1)  # the form shows the last day, the record keeps the exclusive end
         deadline = event.answer_deadline.astimezone(zone) if event.answer_deadline else None
         return {
-            "series_id": event.series_id or 0,
+            "series_id": event.series_id,
             "kind": event.kind,
             "title": event.title,
             "description": event.description,
-            "venue_id": event.venue_id or 0,
+            "venue_id": event.venue_id,
             "starts_on": start.date(),
             "start_time": None if event.all_day else start.time(),
             "ends_on": end.date(),
@@ -186,7 +193,7 @@ class EventForm(BaseForm):
             "daily_opens": event.daily_opens,
             "daily_closes": event.daily_closes,
             "status": event.status,
-            "presiding_id": event.presiding_id or 0,
+            "presiding_id": event.presiding_id,
             "languages": list(event.languages or []),
             "deadline_on": deadline.date() if deadline else None,
             "deadline_time": deadline.time() if deadline else None,
@@ -195,32 +202,17 @@ class EventForm(BaseForm):
         }
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Field checks, then the rules between fields: times, daily hours, deadline."""
+        """Field checks, then the event's rules (:func:`~tracker.events.services.event_problems`).
+
+        Every problem is shown beside its field. What only the form can get wrong (a missing time, a
+        deadline time without its date) is checked here; the rest is the service's rule.
+        """
+        self._details = None
         if not super().validate(extra_validators):
             return False
         zone = self.timezone.data
         opens, closes = self.daily_opens.data, self.daily_closes.data
-        multi_day = self.ends_on.data > self.starts_on.data
-        ok = True
-        if (opens is None) != (closes is None):
-            missing = self.daily_closes if closes is None else self.daily_opens
-            missing.errors.append(_l("Give both the opening and the closing time, or neither."))
-            ok = False
-        elif opens is not None and closes is not None:
-            if self.all_day.data:
-                self.all_day.errors.append(_l("An event with daily hours is not all-day; untick this box."))
-                ok = False
-            if opens >= closes:
-                self.daily_closes.errors.append(_l("Closing must be after opening on the same day."))
-                ok = False
-            if not multi_day:
-                self.daily_opens.errors.append(
-                    _l("Daily hours are for events over several days; use the start and end times instead.")
-                )
-                ok = False
-        if not ok:
-            return False
-
+        starts_at = ends_at = None
         if self.all_day.data:
             starts_at = local_instant(self.starts_on.data, time(0), zone)
             ends_at = local_instant(self.ends_on.data + timedelta(days=1), time(0), zone)
@@ -230,58 +222,55 @@ class EventForm(BaseForm):
             end_time = self.end_time.data or closes
             if start_time is None:
                 self.start_time.errors.append(_l("Give a start time, or tick “All day”."))
-                ok = False
+            else:
+                starts_at = local_instant(self.starts_on.data, start_time, zone)
             if end_time is None:
                 self.end_time.errors.append(_l("Give an end time, or tick “All day”."))
-                ok = False
-            if not ok:
-                return False
-            starts_at = local_instant(self.starts_on.data, start_time, zone)
-            ends_at = local_instant(self.ends_on.data, end_time, zone)
-        if ends_at <= starts_at:
-            target = self.ends_on if self.ends_on.data < self.starts_on.data or self.all_day.data else self.end_time
-            target.errors.append(_l("The end must be after the start."))
-            return False
-        try:
-            check_span(starts_at, ends_at, zone, start_field="starts_on", end_field="ends_on")
-        except BoundsError as error:
-            self[error.field or "ends_on"].errors.append(error.translated())
-            return False
-
+            else:
+                ends_at = local_instant(self.ends_on.data, end_time, zone)
         deadline = None
         if self.deadline_time.data and not self.deadline_on.data:
             self.deadline_on.errors.append(_l("Give the date as well as the time."))
-            return False
-        if self.deadline_on.data:
+        elif self.deadline_on.data:
             deadline = local_instant(self.deadline_on.data, self.deadline_time.data or time(23, 59), zone)
-            if deadline > ends_at:
-                self.deadline_on.errors.append(_l("Answers must close before the event ends."))
-                return False
-        self._starts_at, self._ends_at, self._deadline = starts_at, ends_at, deadline
-        return True
 
-    def details(self) -> EventDetails:
-        """The validated input as service arguments (call after :meth:`validate`)."""
-        assert self._starts_at is not None and self._ends_at is not None
+        if starts_at is None or ends_at is None:
+            # No span to check yet: the daily hours can still be judged on the dates given.
+            problems = daily_hours_problems(all_day=bool(self.all_day.data), opens=opens, closes=closes,
+                                            first_day=self.starts_on.data, last_day=self.ends_on.data)
+        else:
+            self._details = self._collect(starts_at, ends_at, deadline)
+            problems = event_problems(self._details)
+        for problem in problems:
+            self.add_error(problem)
+        return not self.errors
+
+    def _collect(self, starts_at: datetime, ends_at: datetime, deadline: datetime | None) -> EventDetails:
+        """The input as service arguments, with the instants worked out by :meth:`validate`."""
         return EventDetails(
             title=self.title.data.strip(),
             kind=self.kind.data,
-            starts_at=self._starts_at,
-            ends_at=self._ends_at,
+            starts_at=starts_at,
+            ends_at=ends_at,
             timezone=self.timezone.data,
             all_day=bool(self.all_day.data),
             daily_opens=self.daily_opens.data,
             daily_closes=self.daily_closes.data,
-            series_id=_id_or_none(self.series_id.data),
-            venue_id=_id_or_none(self.venue_id.data),
-            presiding_id=_id_or_none(self.presiding_id.data),
+            series_id=self.series_id.data,
+            venue_id=self.venue_id.data,
+            presiding_id=self.presiding_id.data,
             description=(self.description.data or "").strip(),
             status=self.status.data,
-            languages=[code for code in ("az", "ru", "en") if code in (self.languages.data or [])],
-            answer_deadline=self._deadline,
+            languages=[code for code in site_languages() if code in (self.languages.data or [])],
+            answer_deadline=deadline,
             public=bool(self.public.data),
             translations=_translations(self, "title", "description"),
         )
+
+    def details(self) -> EventDetails:
+        """The validated input as service arguments (call after :meth:`validate` said yes)."""
+        assert self._details is not None, "details() of an event form that did not validate"
+        return self._details
 
 
 def person_choice_label(person: Person, language: str) -> str:
@@ -311,7 +300,7 @@ class AgendaItemForm(BaseForm):
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
     title_az = StringField(_l("Title in Azerbaijani"), validators=[Length(max=300)])
     title_ru = StringField(_l("Title in Russian"), validators=[Length(max=300)])
-    speaker_id = SelectField(_l("Speaker"), coerce=int, default=0)
+    speaker_id = SelectField(_l("Speaker"), coerce=optional_id)
     new_speaker_name = StringField(_l("Full name"), validators=[Length(max=200)])
     new_speaker_rank = StringField(_l("Rank"), validators=[Length(max=200)])
     new_speaker_position = StringField(_l("Position"), validators=[Length(max=300)])
@@ -326,7 +315,7 @@ class AgendaItemForm(BaseForm):
     def __init__(self, *args: Any, people: list[Person], language: str, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.kind.choices = options((k.value, AGENDA_KIND_LABELS[k]) for k in AgendaKind)
-        self.speaker_id.choices = options([(0, "—")] + [(p.id, person_choice_label(p, language)) for p in people])
+        self.speaker_id.choices = [none_choice(), *options((p.id, person_choice_label(p, language)) for p in people)]
 
     @staticmethod
     def initial(item: AgendaItem) -> dict[str, Any]:
@@ -334,7 +323,7 @@ class AgendaItemForm(BaseForm):
         return {
             "kind": item.kind,
             "title": item.title,
-            "speaker_id": item.speaker_id or 0,
+            "speaker_id": item.speaker_id,
             "planned_start": item.planned_start,
             "duration_minutes": item.duration_minutes,
             "notes": item.notes,
@@ -342,41 +331,34 @@ class AgendaItemForm(BaseForm):
         }
 
     def validate(self, extra_validators: Any = None) -> bool:
-        """Field checks, then: a new speaker needs a name and excludes choosing an existing one."""
+        """Field checks, then the item's rules (:func:`~tracker.events.services.agenda_item_problems`)."""
         if not super().validate(extra_validators):
             return False
-        name = (self.new_speaker_name.data or "").strip()
-        if name and self.speaker_id.data:
-            self.new_speaker_name.errors.append(
-                _l("Choose a speaker from the list or add a new person, not both.")
-            )
-            return False
-        if not name and ((self.new_speaker_rank.data or "").strip() or (self.new_speaker_position.data or "").strip()):
-            self.new_speaker_name.errors.append(_l("Give the new person's full name."))
-            return False
-        return True
+        for problem in agenda_item_problems(self.details()):
+            self.add_error(problem)
+        return not self.errors
 
-    def new_person(self) -> PersonFields | None:
-        """The person to add on the spot, if one was given."""
-        name = (self.new_speaker_name.data or "").strip()
-        if not name:
-            return None
-        return PersonFields(
-            full_name=name,
-            rank=(self.new_speaker_rank.data or "").strip(),
-            position=(self.new_speaker_position.data or "").strip(),
+    def new_person(self) -> PersonDetails | None:
+        """The person to add on the spot, if any of their fields was filled in."""
+        name, rank, position = (
+            (field.data or "").strip()
+            for field in (self.new_speaker_name, self.new_speaker_rank, self.new_speaker_position)
         )
+        if not (name or rank or position):
+            return None
+        return PersonDetails(full_name=name, rank=rank, position=position)
 
-    def details(self, speaker_id: int | None = None) -> AgendaItemDetails:
-        """The validated input as service arguments; ``speaker_id`` overrides the choice (new person)."""
+    def details(self) -> AgendaItemDetails:
+        """The validated input as service arguments (a new speaker is added by the service)."""
         return AgendaItemDetails(
             kind=self.kind.data,
             title=self.title.data.strip(),
-            speaker_id=speaker_id or _id_or_none(self.speaker_id.data),
+            speaker_id=self.speaker_id.data,
             planned_start=self.planned_start.data,
             duration_minutes=self.duration_minutes.data,
             notes=(self.notes.data or "").strip(),
             translations=_translations(self, "title"),
+            new_speaker=self.new_person(),
         )
 
 
@@ -400,7 +382,7 @@ class EventFilterForm(BaseForm):
         choices=options([("upcoming", _l("Upcoming")), ("past", _l("Past")), ("all", _l("All"))]),
         default="upcoming",
     )
-    series = SelectField(_l("Series"), coerce=int, default=0)
+    series = SelectField(_l("Series"), coerce=optional_id)
     kind = SelectField(_l("Kind"), default="")
     status = SelectField(_l("Status"), default="")
     date_from = DateField(_l("From"), validators=[Optional(), DateWithinBounds()])
@@ -409,9 +391,10 @@ class EventFilterForm(BaseForm):
     def __init__(self, *args: Any, series: list[Series], statuses: list[str], language: str,
                  **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.series.choices = options([(0, _l("Any"))] + [(s.id, s.text("title", language)) for s in series])
-        self.kind.choices = options([("", _l("Any"))] + [(k.value, KIND_LABELS[k]) for k in EventKind])
-        self.status.choices = options([("", _l("Any"))] + [(s, STATUS_LABELS[EventStatus(s)]) for s in statuses])
+        any_choice = none_choice(_l("Any"))
+        self.series.choices = [any_choice, *options((s.id, s.text("title", language)) for s in series)]
+        self.kind.choices = [any_choice, *options((k.value, EVENT_KIND_LABELS[k]) for k in EventKind)]
+        self.status.choices = [any_choice, *options((s, EVENT_STATUS_LABELS[EventStatus(s)]) for s in statuses)]
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Field checks, then: the range does not run backwards."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar as pycalendar
 import copy
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
@@ -18,9 +18,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
-from ..bounds import AGENDA_DURATION, check_date, check_instant, check_number, check_span
+from ..bounds import AGENDA_DURATION, BoundsError, check_date, check_instant, check_number, check_span
+from ..directory.services import PersonDetails, create_person
+from ..errors import RuleError
 from ..extensions import db
-from ..models import AgendaItem, Event, EventStatus, Person, Series, User, Venue
+from ..i18n import N_
+from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, User, Venue
 from ..signals import event_cancelled, event_rescheduled
 from ..timemath import RunOfShowEntry, Schedule, agenda_schedule, last_local_day, local_instant, schedules_overlap
 from .visibility import visible_to
@@ -52,6 +55,72 @@ _EVENT_FIELDS = {
 }
 
 
+# --- Rules shared by the forms and the services ----------------------------------------------------
+
+
+class EventError(RuleError):
+    """A series, event or agenda item cannot be stored as given; the message says why."""
+
+
+#: The wording of a missing required value (WTForms' own, already in our catalogs).
+REQUIRED = N_("This field is required.")
+#: The wording of a value that is not one of the choices (WTForms' own, already in our catalogs).
+NOT_A_CHOICE = N_("Not a valid choice.")
+#: The one message of the answer-deadline rule, wherever a deadline is set (event form, attendance page).
+DEADLINE_AFTER_END = N_("The deadline cannot be after the event ends.")
+
+
+def _bounds_problem(check: Callable[..., None], *args: Any, **kwargs: Any) -> list[RuleError]:
+    """The :class:`~tracker.bounds.BoundsError` a ``check_*`` function of :mod:`tracker.bounds` raises, as a list."""
+    try:
+        check(*args, **kwargs)
+    except BoundsError as error:
+        return [error]
+    return []
+
+
+def _refuse(problems: list[RuleError]) -> None:
+    """Raise the first problem, if any (a service stores nothing its form would refuse)."""
+    if problems:
+        raise problems[0]
+
+
+def deadline_problem(deadline: datetime | None, ends_at: datetime, field: str | None,
+                     error: type[RuleError] = EventError) -> RuleError | None:
+    """The answer-deadline rule: answers close when the event ends at the latest (``None``: no deadline).
+
+    The event form, :func:`create_event`/:func:`update_event` and attendance's ``set_answer_deadline`` all
+    apply this one rule; ``field`` is the form field the message goes beside, ``error`` the caller's class.
+    """
+    if deadline is not None and deadline > ends_at:
+        return error(DEADLINE_AFTER_END, field)
+    return None
+
+
+def daily_hours_problems(*, all_day: bool, opens: time | None, closes: time | None, first_day: date,
+                         last_day: date) -> list[RuleError]:
+    """What is wrong with daily opening hours (an exhibition open every day from ``opens`` to ``closes``).
+
+    ``first_day`` and ``last_day`` are the local days the event starts and ends on. Both hours or neither;
+    an event with daily hours is not all-day, closes after it opens and lasts several days.
+    """
+    if opens is None and closes is None:
+        return []
+    if opens is None or closes is None:
+        return [EventError(N_("Give both the opening and the closing time, or neither."),
+                           "daily_closes" if closes is None else "daily_opens")]
+    problems: list[RuleError] = []
+    if all_day:
+        problems.append(EventError(N_("An event with daily hours is not all-day; untick this box."), "all_day"))
+    if opens >= closes:
+        problems.append(EventError(N_("Closing must be after opening on the same day."), "daily_closes"))
+    if last_day <= first_day:
+        problems.append(EventError(
+            N_("Daily hours are for events over several days; use the start and end times instead."), "daily_opens"
+        ))
+    return problems
+
+
 # --- Series -----------------------------------------------------------------------------------------
 
 
@@ -72,14 +141,22 @@ def _apply_translations(target: Any, translations: dict[str, dict[str, str]]) ->
             target.set_translation(field_name, language, value)
 
 
-def check_series(details: SeriesDetails) -> None:
-    """Refuse a commemorated date outside the accepted years (:class:`~tracker.bounds.BoundsError`)."""
-    check_date(details.commemorated_on, "commemorated_on")
+def series_problems(details: SeriesDetails) -> list[RuleError]:
+    """What is wrong with ``details``, one error per form field concerned; empty when it may be stored.
+
+    The series form shows these beside their fields; :func:`create_series` and :func:`update_series` raise
+    the first, so a command or the demo loader gets the same answer.
+    """
+    problems: list[RuleError] = []
+    if not details.title.strip():
+        problems.append(EventError(REQUIRED, "title"))
+    problems.extend(_bounds_problem(check_date, details.commemorated_on, "commemorated_on"))
+    return problems
 
 
 def create_series(details: SeriesDetails) -> Series:
-    """Add a series."""
-    check_series(details)
+    """Add a series (raises the first of :func:`series_problems`)."""
+    _refuse(series_problems(details))
     series = Series(title=details.title, description=details.description, commemorated_on=details.commemorated_on)
     _apply_translations(series, details.translations)
     db.session.add(series)
@@ -87,14 +164,15 @@ def create_series(details: SeriesDetails) -> Series:
     return series
 
 
-def update_series(series: Series, details: SeriesDetails) -> None:
-    """Change a series' title, description or commemorated date."""
-    check_series(details)
+def update_series(series: Series, details: SeriesDetails) -> Series:
+    """Change a series' title, description or commemorated date; returns ``series``."""
+    _refuse(series_problems(details))
     series.title = details.title
     series.description = details.description
     series.commemorated_on = details.commemorated_on
     _apply_translations(series, details.translations)
     db.session.flush()
+    return series
 
 
 def series_page(page: int, per_page: int, user: User) -> tuple[Any, dict[int, int]]:
@@ -154,19 +232,52 @@ class EventDetails:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def check_event(details: EventDetails) -> None:
-    """Refuse an event that starts, ends or closes its answers outside the accepted years.
+def event_problems(details: EventDetails) -> list[RuleError]:
+    """What is wrong with ``details``, one error per form field concerned; empty when it may be stored.
 
-    The event form applies the same check to the wall-clock values it is given; a command or a later API
-    lands here. Raises :class:`~tracker.bounds.BoundsError` naming the form field concerned.
+    The rules: a title, a known kind, status and time zone; start and end within the accepted years and the
+    end after the start; daily hours (:func:`daily_hours_problems`); the answer deadline within the accepted
+    years and not after the end (:func:`deadline_problem`). The event form shows every problem beside its
+    field; :func:`create_event` and :func:`update_event` raise the first, so a command, the demo loader or a
+    later API cannot store what the page would refuse. Field names are the event form's.
     """
-    check_span(details.starts_at, details.ends_at, details.timezone, start_field="starts_on", end_field="ends_on")
-    check_instant(details.answer_deadline, details.timezone, "deadline_on")
+    problems: list[RuleError] = []
+    if not details.title.strip():
+        problems.append(EventError(REQUIRED, "title"))
+    if details.kind not in tuple(EventKind):
+        problems.append(EventError(NOT_A_CHOICE, "kind"))
+    if details.status not in tuple(EventStatus):
+        problems.append(EventError(NOT_A_CHOICE, "status"))
+    try:
+        zone = ZoneInfo(details.timezone)
+    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+        return [*problems, EventError(NOT_A_CHOICE, "timezone")]
+
+    span = _bounds_problem(check_span, details.starts_at, details.ends_at, zone, start_field="starts_on",
+                           end_field="ends_on")
+    problems.extend(span)
+    if not span:
+        first_day = details.starts_at.astimezone(zone).date()
+        # The form's last day: an all-day event's exclusive midnight end belongs to the day before.
+        last_day = (last_local_day(details.starts_at, details.ends_at, zone) if details.all_day
+                    else details.ends_at.astimezone(zone).date())
+        problems.extend(daily_hours_problems(all_day=details.all_day, opens=details.daily_opens,
+                                             closes=details.daily_closes, first_day=first_day, last_day=last_day))
+        if details.ends_at <= details.starts_at:
+            # Beside the end date when the days are the wrong way round (or the event is all-day), else the time.
+            on_days = details.all_day or last_day < first_day
+            problems.append(EventError(N_("The end must be after the start."), "ends_on" if on_days else "end_time"))
+    deadline = _bounds_problem(check_instant, details.answer_deadline, zone, "deadline_on")
+    if not deadline and not span:
+        late = deadline_problem(details.answer_deadline, details.ends_at, "deadline_on")
+        deadline = [late] if late else []
+    problems.extend(deadline)
+    return problems
 
 
 def create_event(details: EventDetails, created_by: User | None = None) -> Event:
-    """Add an event; a new event is not yet in anyone's calendar, so it announces nothing."""
-    check_event(details)
+    """Add an event (raises the first of :func:`event_problems`); a new event announces nothing."""
+    _refuse(event_problems(details))
     event = Event(created_by_id=created_by.id if created_by else None, sequence=0)
     for attribute in _EVENT_FIELDS:
         setattr(event, attribute, copy.copy(getattr(details, attribute)))
@@ -181,9 +292,9 @@ def update_event(event: Event, details: EventDetails) -> set[str]:
 
     A change a calendar must see (see :data:`CALENDAR_FIELDS`) raises the SEQUENCE once and, after the
     flush, sends ``event_rescheduled`` with those fields. Setting the status to cancelled is a
-    cancellation: it sends ``event_cancelled`` instead.
+    cancellation: it sends ``event_cancelled`` instead. Raises the first of :func:`event_problems`.
     """
-    check_event(details)
+    _refuse(event_problems(details))
     changed = set()
     for attribute, name in _EVENT_FIELDS.items():
         new = getattr(details, attribute)
@@ -474,6 +585,30 @@ class AgendaItemDetails:
     duration_minutes: int | None = None
     notes: str = ""
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: A speaker to add to the directory on the spot (instead of choosing ``speaker_id``).
+    new_speaker: PersonDetails | None = None
+
+
+def agenda_item_problems(details: AgendaItemDetails) -> list[RuleError]:
+    """What is wrong with ``details``, one error per form field concerned; empty when it may be stored.
+
+    A title, a known kind, a duration within :data:`~tracker.bounds.AGENDA_DURATION`, and a speaker either
+    chosen or added on the spot (with a full name), not both. The agenda form shows these beside their
+    fields; :func:`add_agenda_item` and :func:`update_agenda_item` raise the first.
+    """
+    problems: list[RuleError] = []
+    if details.kind not in tuple(AgendaKind):
+        problems.append(EventError(NOT_A_CHOICE, "kind"))
+    if not details.title.strip():
+        problems.append(EventError(REQUIRED, "title"))
+    problems.extend(_bounds_problem(check_number, details.duration_minutes, AGENDA_DURATION, "duration_minutes"))
+    if details.new_speaker is not None:
+        if not details.new_speaker.full_name.strip():
+            problems.append(EventError(N_("Give the new person's full name."), "new_speaker_name"))
+        elif details.speaker_id:
+            problems.append(EventError(N_("Choose a speaker from the list or add a new person, not both."),
+                                       "new_speaker_name"))
+    return problems
 
 
 def _renumber(event: Event) -> None:
@@ -485,10 +620,11 @@ def _renumber(event: Event) -> None:
 
 
 def _apply_item(item: AgendaItem, details: AgendaItemDetails) -> None:
-    check_number(details.duration_minutes, AGENDA_DURATION, "duration_minutes")
+    """Check ``details`` (raising the first problem), add the new speaker if any, and copy them to ``item``."""
+    _refuse(agenda_item_problems(details))
     item.kind = details.kind
     item.title = details.title
-    item.speaker_id = details.speaker_id
+    item.speaker_id = create_person(details.new_speaker).id if details.new_speaker else details.speaker_id
     item.planned_start = details.planned_start
     item.duration_minutes = details.duration_minutes
     item.notes = details.notes
@@ -496,19 +632,21 @@ def _apply_item(item: AgendaItem, details: AgendaItemDetails) -> None:
 
 
 def add_agenda_item(event: Event, details: AgendaItemDetails) -> AgendaItem:
-    """Append an item at the end of ``event``'s agenda."""
-    _renumber(event)
-    item = AgendaItem(position=len(event.agenda) + 1, translations={})
+    """Append an item at the end of ``event``'s agenda (raises the first of :func:`agenda_item_problems`)."""
+    item = AgendaItem(translations={})
     _apply_item(item, details)
+    _renumber(event)
+    item.position = len(event.agenda) + 1
     event.agenda.append(item)
     db.session.flush()
     return item
 
 
-def update_agenda_item(item: AgendaItem, details: AgendaItemDetails) -> None:
-    """Change an agenda item in place (its position stays)."""
+def update_agenda_item(item: AgendaItem, details: AgendaItemDetails) -> AgendaItem:
+    """Change an agenda item in place (its position stays); returns ``item``."""
     _apply_item(item, details)
     db.session.flush()
+    return item
 
 
 def remove_agenda_item(item: AgendaItem) -> None:

@@ -14,11 +14,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, roles_required, signed_in
-from ..bounds import FIRST_DAY, LAST_DAY, RECORD_ID, BoundsError, parse_month, parse_number, requested_page
-from ..directory.services import create_person
+from ..bounds import FIRST_DAY, LAST_DAY, RECORD_ID, parse_month, parse_number, requested_page
 from ..extensions import db
 from ..i18n import current_language
 from ..models import AgendaItem, Event, EventStatus, Role, Series
+from ..settings import settings
 from . import services
 from .forms import (
     AgendaItemForm,
@@ -60,7 +60,7 @@ def _agenda_item(event: Event, item_id: int) -> AgendaItem:
 
 def _today() -> date:
     """Today in the agency's time zone."""
-    return datetime.now(ZoneInfo(current_app.config["TIMEZONE"])).date()
+    return datetime.now(ZoneInfo(settings().timezone)).date()
 
 
 # --- Start page -------------------------------------------------------------------------------------
@@ -91,8 +91,8 @@ def list_events() -> tuple[str, int]:
         current_user,
         form.filters(),
         page=requested_page(request.args),
-        per_page=current_app.config["PAGE_SIZE"],
-        zone=current_app.config["TIMEZONE"],
+        per_page=settings().page_size,
+        zone=settings().timezone,
     )
     filtered = any(request.args.get(name) for name in ("series", "kind", "status", "date_from", "date_to"))
     return render_template("events/event_list.html", form=form, pagination=pagination,
@@ -111,7 +111,7 @@ def month() -> str:
         abort(400, description=_("Give the month as YYYY-MM between %(first)s and %(last)s, for example 2012-02.",
                                  first=FIRST_DAY.strftime("%Y-%m"), last=LAST_DAY.strftime("%Y-%m")))
     language = current_language()
-    weeks = services.month_weeks(first.year, first.month, current_user, current_app.config["TIMEZONE"])
+    weeks = services.month_weeks(first.year, first.month, current_user, settings().timezone)
     previous = (first - timedelta(days=1)).replace(day=1)
     following = (first + timedelta(days=31)).replace(day=1)
     day_names = Locale.parse(language).days["stand-alone"]["abbreviated"]
@@ -137,7 +137,7 @@ def month() -> str:
 def list_series() -> str:
     """Every series with its commemorated date and how many events it has."""
     pagination, counts = services.series_page(
-        requested_page(request.args), current_app.config["PAGE_SIZE"], current_user
+        requested_page(request.args), settings().page_size, current_user
     )
     return render_template("events/series_list.html", pagination=pagination, counts=counts)
 
@@ -147,9 +147,7 @@ def list_series() -> str:
 def create_series() -> tuple[str, int] | Response:
     """Add a series."""
     form = SeriesForm()
-    if form.validate_on_submit():
-        series = services.create_series(form.details())
-        db.session.commit()
+    if (series := form.apply(lambda: services.create_series(form.details()))) is not None:
         flash(_("Series created. Add its events next."), "success")
         return redirect(url_for("events.series_detail", series_id=series.id))
     return render_template("events/series_form.html", form=form, series=None), _form_status(form)
@@ -170,9 +168,7 @@ def edit_series(series_id: int) -> tuple[str, int] | Response:
     """Change a series."""
     series = db.get_or_404(Series, series_id)
     form = SeriesForm(data=SeriesForm.initial(series))
-    if form.validate_on_submit():
-        services.update_series(series, form.details())
-        db.session.commit()
+    if form.apply(lambda: services.update_series(series, form.details())) is not None:
         flash(_("Series saved."), "success")
         return redirect(url_for("events.series_detail", series_id=series.id))
     return render_template("events/series_form.html", form=form, series=series), _form_status(form)
@@ -190,7 +186,7 @@ def _event_form(event: Event | None = None, **kwargs: Any) -> EventForm:
         venues=services.all_venues(),
         people=services.all_people(),
         language=current_language(),
-        default_timezone=event.timezone if event else current_app.config["TIMEZONE"],
+        default_timezone=event.timezone if event else settings().timezone,
         **kwargs,
     )
 
@@ -205,18 +201,21 @@ def _render_event_form(form: EventForm, event: Event | None, clashes: list[servi
 @roles_required(*ORGANISERS)
 def create_event() -> tuple[str, int] | Response:
     """Add an event; overlaps in the venue or of the presiding official are shown before saving."""
-    series_id = parse_number(request.args.get("series_id"), RECORD_ID) or 0
+    series_id = parse_number(request.args.get("series_id"), RECORD_ID) or None
     form = _event_form(data={"series_id": series_id})
-    if form.validate_on_submit():
+
+    def save() -> Event | list[services.Clash]:
         details = form.details()
         clashes = services.find_clashes(details, venue_id=details.venue_id, people_ids={details.presiding_id})
         if clashes and not form.confirm_overlaps.data:
-            return _render_event_form(form, None, clashes)
-        event = services.create_event(details, current_user)
-        db.session.commit()
+            return clashes  # shown with WARNING_STATUS; nothing is saved
+        return services.create_event(details, current_user)
+
+    outcome = form.apply(save)
+    if isinstance(outcome, Event):
         flash(_("Event created. Add its agenda next."), "success")
-        return redirect(url_for("events.detail", event_id=event.id))
-    return _render_event_form(form, None)
+        return redirect(url_for("events.detail", event_id=outcome.id))
+    return _render_event_form(form, None, outcome)
 
 
 @bp.route("/events/<int:event_id>")
@@ -241,7 +240,8 @@ def edit_event(event_id: int) -> tuple[str, int] | Response:
     """Change an event; calendar-visible changes raise its SEQUENCE and notify the invited units."""
     event = services.event_for_page(event_id) or abort(404)
     form = _event_form(event)
-    if form.validate_on_submit():
+
+    def save() -> set[str] | list[services.Clash]:
         details = form.details()
         clashes = services.find_clashes(
             details,
@@ -250,15 +250,17 @@ def edit_event(event_id: int) -> tuple[str, int] | Response:
             exclude_event_id=event.id,
         )
         if clashes and not form.confirm_overlaps.data:
-            return _render_event_form(form, event, clashes)
-        changed = services.update_event(event, details)
-        db.session.commit()
-        if changed & services.CALENDAR_FIELDS:
+            return clashes  # shown with WARNING_STATUS; nothing is saved
+        return services.update_event(event, details)
+
+    outcome = form.apply(save)
+    if isinstance(outcome, set):
+        if outcome & services.CALENDAR_FIELDS:
             flash(_("Event saved. Invited units will be sent the change."), "success")
         else:
             flash(_("Event saved."), "success")
         return redirect(url_for("events.detail", event_id=event.id))
-    return _render_event_form(form, event)
+    return _render_event_form(form, event, outcome)
 
 
 @bp.route("/events/<int:event_id>/cancel", methods=["GET", "POST"])
@@ -269,7 +271,6 @@ def cancel_event(event_id: int) -> tuple[str, int] | Response:
     form = CancelForm()
     if form.validate_on_submit():
         if services.cancel_event(event):
-            db.session.commit()
             flash(_("The event is cancelled. Invited units will be told."), "success")
         else:
             flash(_("The event was already cancelled."), "info")
@@ -288,16 +289,9 @@ def duplicate_event(event_id: int) -> tuple[str, int] | Response:
     except ValueError:  # 29 February
         next_year = start.replace(year=start.year + 1, day=28)
     form = DuplicateForm(data={"starts_on": next_year})
-    if form.validate_on_submit():
-        try:
-            copy_ = services.duplicate_event(event, form.starts_on.data, current_user)
-        except BoundsError as error:
-            db.session.rollback()
-            form.starts_on.errors = [*form.starts_on.errors, error.translated()]
-        else:
-            db.session.commit()
-            flash(_("Copied as a draft with its agenda. Check the title and details, then schedule it."), "success")
-            return redirect(url_for("events.edit_event", event_id=copy_.id))
+    if (copy_ := form.apply(lambda: services.duplicate_event(event, form.starts_on.data, current_user))) is not None:
+        flash(_("Copied as a draft with its agenda. Check the title and details, then schedule it."), "success")
+        return redirect(url_for("events.edit_event", event_id=copy_.id))
     return render_template("events/duplicate.html", event=event, form=form), _form_status(form)
 
 
@@ -316,26 +310,21 @@ def _speaker_clashes(event: Event, form: AgendaItemForm) -> list[services.Clash]
                                  exclude_event_id=event.id)
 
 
-def _save_speaker(form: AgendaItemForm) -> int | None:
-    """The id of a person added on the spot, if the form adds one."""
-    new = form.new_person()
-    return create_person(new).id if new else None
-
-
 @bp.route("/events/<int:event_id>/agenda", methods=["GET", "POST"])
 @roles_required(*ORGANISERS)
 def agenda(event_id: int) -> tuple[str, int] | Response:
     """The agenda editor: items in order with their times; a form adds an item at the end."""
     event = services.event_for_page(event_id) or abort(404)
     form = _agenda_form()
-    clashes: list[services.Clash] = []
-    if form.validate_on_submit():
-        clashes = _speaker_clashes(event, form)
-        if not clashes:
-            item = services.add_agenda_item(event, form.details(_save_speaker(form)))
-            db.session.commit()
-            flash(_("Item added to the agenda."), "success")
-            return redirect(url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))
+
+    def save() -> AgendaItem | list[services.Clash]:
+        return _speaker_clashes(event, form) or services.add_agenda_item(event, form.details())
+
+    outcome = form.apply(save)
+    if isinstance(outcome, AgendaItem):
+        flash(_("Item added to the agenda."), "success")
+        return redirect(url_for("events.agenda", event_id=event.id, _anchor=f"item-{outcome.id}"))
+    clashes = outcome or []
     status = WARNING_STATUS if clashes else _form_status(form)
     return render_template("events/agenda.html", event=event, form=form, clashes=clashes,
                            schedule=services.run_of_show(event)), status
@@ -348,14 +337,16 @@ def edit_agenda_item(event_id: int, item_id: int) -> tuple[str, int] | Response:
     event = services.event_for_page(event_id) or abort(404)
     item = _agenda_item(event, item_id)
     form = _agenda_form(data=AgendaItemForm.initial(item))
-    clashes: list[services.Clash] = []
-    if form.validate_on_submit():
-        clashes = _speaker_clashes(event, form) if form.speaker_id.data != (item.speaker_id or 0) else []
-        if not clashes:
-            services.update_agenda_item(item, form.details(_save_speaker(form)))
-            db.session.commit()
-            flash(_("Agenda item saved."), "success")
-            return redirect(url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))
+
+    def save() -> AgendaItem | list[services.Clash]:
+        clashes = _speaker_clashes(event, form) if form.speaker_id.data != item.speaker_id else []
+        return clashes or services.update_agenda_item(item, form.details())
+
+    outcome = form.apply(save)
+    if isinstance(outcome, AgendaItem):
+        flash(_("Agenda item saved."), "success")
+        return redirect(url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))
+    clashes = outcome or []
     status = WARNING_STATUS if clashes else _form_status(form)
     return render_template("events/agenda_item_form.html", event=event, item=item, form=form,
                            clashes=clashes), status
@@ -367,7 +358,6 @@ def delete_agenda_item(event_id: int, item_id: int) -> Response:
     """Remove an item; the ones after it move up."""
     event = services.event_for_page(event_id) or abort(404)
     services.remove_agenda_item(_agenda_item(event, item_id))
-    db.session.commit()
     flash(_("Item removed from the agenda."), "success")
     return redirect(url_for("events.agenda", event_id=event.id))
 
@@ -381,6 +371,5 @@ def move_agenda_item(event_id: int, item_id: int) -> Response:
     form = MoveForm()
     if not form.validate_on_submit():
         abort(400)
-    if services.move_agenda_item(item, -1 if form.direction.data == "up" else 1):
-        db.session.commit()
+    services.move_agenda_item(item, -1 if form.direction.data == "up" else 1)
     return redirect(url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))

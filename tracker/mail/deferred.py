@@ -47,7 +47,7 @@ COMPOSE_BATCH = 50
 #: The one composing function of each kind that can wait to be composed ("module:function": the mail
 #: package sits below the areas that own the emails, so it names them rather than importing them).
 COMPOSERS: dict[str, str] = {
-    "invitation": "tracker.attendance.emails:compose_invitation",
+    "invitation": "tracker.calendar.notifications:compose_invitation",
     "reminder": "tracker.attendance.emails:compose_reminder",
     "update": "tracker.calendar.notifications:compose_update",
     "cancellation": "tracker.calendar.notifications:compose_cancellation",

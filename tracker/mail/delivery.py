@@ -43,6 +43,7 @@ from ..extensions import db
 from ..models import OutboxMessage
 from ..models.outbox import OutboxStatus
 from ..models.types import utcnow
+from ..settings import settings
 from ..text import clean_text
 
 log = logging.getLogger(__name__)
@@ -105,7 +106,7 @@ def parse_smtp_url(url: str) -> SmtpSettings:
 
 def outbox_folder() -> Path:
     """Where messages go as ``.eml`` files when no SMTP server is configured (``OUTBOX_DIR``)."""
-    configured = current_app.config.get("OUTBOX_DIR")
+    configured = settings().outbox_dir
     return Path(configured) if configured else Path(current_app.instance_path) / "outbox"
 
 
@@ -283,7 +284,7 @@ def _describe(error: BaseException) -> str:
 
 def transport_from_config() -> Transport:
     """SMTP when ``SMTP_URL`` is set, else ``.eml`` files under :func:`outbox_folder`."""
-    url = str(current_app.config.get("SMTP_URL") or "").strip()
+    url = settings().smtp_url
     if url:
         return SmtpTransport(parse_smtp_url(url))
     return FileTransport(outbox_folder())
@@ -317,18 +318,17 @@ class DeliveryReport:
 
 def max_attempts() -> int:
     """Attempts before a message is given up (``MAIL_MAX_ATTEMPTS``)."""
-    return int(current_app.config.get("MAIL_MAX_ATTEMPTS", 10))
+    return settings().mail_max_attempts
 
 
 def retry_delay(attempts: int) -> timedelta:
     """How long to wait after the ``attempts``-th failed attempt: doubling from ``MAIL_RETRY_SECONDS``."""
-    base = float(current_app.config.get("MAIL_RETRY_SECONDS", 60))
-    return min(timedelta(seconds=base * 2 ** max(attempts - 1, 0)), MAX_BACKOFF)
+    return min(settings().mail_retry * 2 ** max(attempts - 1, 0), MAX_BACKOFF)
 
 
 def lease_length() -> timedelta:
     """How long a claim holds (``MAIL_LEASE_SECONDS``); longer than any single delivery can take."""
-    return timedelta(seconds=float(current_app.config.get("MAIL_LEASE_SECONDS", 300)))
+    return settings().mail_lease
 
 
 def _due(now: datetime):  # noqa: ANN202 - a SQL expression
@@ -388,7 +388,8 @@ def claim_next(now: datetime) -> tuple[Envelope, datetime] | None:
             .where(OutboxMessage.id == message_id)
         ).one()
         db.session.commit()
-        sender = parseaddr(str(current_app.config["MAIL_FROM"]))[1] or str(current_app.config["MAIL_FROM"])
+        mail_from = settings().mail_from
+        sender = parseaddr(mail_from)[1] or mail_from
         return Envelope(message_id, row.message_id, sender, list(row.recipients), bytes(row.raw)), lease
     return None
 

@@ -17,9 +17,7 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from ..ordinals import ordinal
-
-#: Languages a report can be exported in.
-REPORT_LANGUAGES = ("en", "az", "ru")
+from ..vocabulary import language_name
 
 #: Sentence frames and labels per language. ``_held`` frames narrate a held event, ``_future`` ones
 #: announce an event that has not (yet) been marked held.
@@ -241,6 +239,12 @@ EVENT_KIND_NOUNS_EN = {
 }
 
 
+#: Languages a report can be exported in: those the tables above are written in, in their order. These are
+#: report content; the interface's labels for the same things ("Attending") are in ``tracker.vocabulary`` and
+#: may be worded differently (the sheet speaks of units: "Примут участие").
+REPORT_LANGUAGES = tuple(PHRASES)
+
+
 def phrase(language: str, key: str, **values: object) -> str:
     """The frame ``key`` in ``language`` with ``values`` filled in."""
     return PHRASES[language][key].format(**values)
@@ -306,8 +310,7 @@ def clock(value: time, language: str) -> str:
 
 def language_names(codes: Sequence[str], language: str) -> str:
     """"Azerbaijani, Russian, and English" — names of ``codes`` in ``language``, joined as it joins lists."""
-    names = Locale.parse(language).languages
-    return format_list([names.get(code, code) for code in codes], locale=language)
+    return format_list([language_name(code, language) for code in codes], locale=language)
 
 
 def place_of_zone(zone: str, language: str) -> str:

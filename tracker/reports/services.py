@@ -15,6 +15,7 @@ from ..events.visibility import PRESS_STATUSES, Purpose, may_see
 from ..extensions import db
 from ..models import AgendaItem, Event, Invitation, Report, Role, Series, Unit, User
 from ..models.types import utcnow
+from ..settings import Settings
 from ..text import clean_text
 from .content import PressRelease, build_event_release, build_series_release
 from .docx import build_release_docx
@@ -209,33 +210,27 @@ def save_press_summary(subject: Event | Series, language: str, body: str, user: 
 # --- Building ---------------------------------------------------------------------------------------
 
 
-def organisation_name(config: Mapping[str, Any], language: str) -> str:
-    """The organisation's name in ``language`` (``ORGANISATION_NAME_AZ`` …), else ``ORGANISATION_NAME``."""
-    return str(config.get(f"ORGANISATION_NAME_{language.upper()}") or config["ORGANISATION_NAME"])
-
-
-def event_release(event: Event, language: str, config: Mapping[str, Any], now: datetime | None = None
-                  ) -> PressRelease:
+def event_release(event: Event, language: str, settings: Settings, now: datetime | None = None) -> PressRelease:
     """The press release of ``event`` in ``language``, with the press text written for it."""
     return build_event_release(
         event, language,
-        organisation=organisation_name(config, language),
-        press_contact=str(config.get("PRESS_CONTACT") or ""),
-        press_text=press_text(press_summaries(event), language, config["CONTENT_LANGUAGE"]),
+        organisation=settings.organisation(language),
+        press_contact=settings.press_contact,
+        press_text=press_text(press_summaries(event), language, settings.content_language),
         generated_at=now or utcnow(),
     )
 
 
-def series_release(series: Series, language: str, config: Mapping[str, Any], now: datetime | None = None
+def series_release(series: Series, language: str, settings: Settings, now: datetime | None = None
                    ) -> PressRelease:
     """The press release of ``series`` (its scheduled and held events) in ``language``."""
     return build_series_release(
         series, release_events(series), language,
-        organisation=organisation_name(config, language),
-        press_contact=str(config.get("PRESS_CONTACT") or ""),
-        press_text=press_text(press_summaries(series), language, config["CONTENT_LANGUAGE"]),
+        organisation=settings.organisation(language),
+        press_contact=settings.press_contact,
+        press_text=press_text(press_summaries(series), language, settings.content_language),
         generated_at=now or utcnow(),
-        default_zone=str(config["TIMEZONE"]),
+        default_zone=settings.timezone,
     )
 
 
@@ -244,13 +239,13 @@ def render_release(release: PressRelease, fmt: str) -> bytes:
     return _RELEASE_BUILDERS[fmt](release)
 
 
-def attendance_sheet(event: Event, language: str, config: Mapping[str, Any], unit_id: int | None = None
+def attendance_sheet(event: Event, language: str, settings: Settings, unit_id: int | None = None
                      ) -> AttendanceSheet:
     """The attendance sheet of ``event`` in ``language``; with ``unit_id`` only that unit's row."""
     invitations = sheet_invitations(event, unit_id)
     unit_code = invitations[0].unit.code if unit_id is not None and invitations else None
     return build_attendance_sheet(
-        event, invitations, language, author=organisation_name(config, language), unit_code=unit_code
+        event, invitations, language, author=settings.organisation(language), unit_code=unit_code
     )
 
 

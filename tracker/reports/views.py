@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, current_app, flash, make_response, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
@@ -15,8 +15,10 @@ from werkzeug.wrappers import Response
 from ..auth.access import STAFF, roles_required, signed_in
 from ..events.visibility import Purpose, may_see
 from ..extensions import db
-from ..i18n import LANGUAGE_NAMES, current_language
+from ..i18n import current_language, primary_language
 from ..models import Event, Report, Series
+from ..settings import settings
+from ..vocabulary import NATIVE_LANGUAGE_NAMES
 from . import services
 from .content import event_attendance
 from .forms import PressSummaryForm
@@ -39,7 +41,7 @@ def _export_language() -> str:
     language = request.args.get("lang")
     if not language:
         interface = current_language()
-        return interface if interface in REPORT_LANGUAGES else current_app.config["CONTENT_LANGUAGE"]
+        return interface if interface in REPORT_LANGUAGES else primary_language()
     if language not in REPORT_LANGUAGES:
         _refuse(400, _("Reports are made in %(choices)s; “%(language)s” is not one of them.",
                        choices=", ".join(REPORT_LANGUAGES), language=language))
@@ -94,7 +96,7 @@ def event_release(event_id: int, fmt: str) -> Response:
     file_format = _check_format(fmt, services.RELEASE_FORMATS)
     language = _export_language()
     event = _reportable_event(event_id)
-    release = services.event_release(event, language, current_app.config)
+    release = services.event_release(event, language, settings())
     data = services.render_release(release, fmt)
     return _file_response(data, file_format, release.filename_stem, release.ascii_filename_stem)
 
@@ -106,7 +108,7 @@ def series_release(series_id: int, fmt: str) -> Response:
     file_format = _check_format(fmt, services.RELEASE_FORMATS)
     language = _export_language()
     series = db.get_or_404(Series, series_id)
-    release = services.series_release(series, language, current_app.config)
+    release = services.series_release(series, language, settings())
     data = services.render_release(release, fmt)
     return _file_response(data, file_format, release.filename_stem, release.ascii_filename_stem)
 
@@ -124,7 +126,7 @@ def attendance_sheet(event_id: int, fmt: str) -> Response:
     allowed, unit_id = services.sheet_scope(current_user, event)
     if not allowed:
         abort(404)
-    sheet = services.attendance_sheet(event, language, current_app.config, unit_id=unit_id)
+    sheet = services.attendance_sheet(event, language, settings(), unit_id=unit_id)
     data = services.render_sheet(sheet, fmt)
     return _file_response(data, file_format, sheet.filename_stem, sheet.ascii_filename_stem)
 
@@ -152,10 +154,9 @@ def _edit_summary(subject: Event | Series, language: str, *, back_url: str | Non
         try:
             author = current_user._get_current_object()  # the User itself, not the request-bound proxy
             services.save_press_summary(subject, language, form.body.data or "", author, form.expected_version)
-            db.session.commit()
         except (services.StaleSummary, IntegrityError):
             # An older version, a race lost at the database, or two first saves at once (the unique
-            # constraint): the other save won; show it.
+            # constraint, at the service's flush): the other save won; roll back to read and show it.
             db.session.rollback()
             stale = services.press_summary(subject, language)
         else:
@@ -175,11 +176,11 @@ def _edit_summary(subject: Event | Series, language: str, *, back_url: str | Non
         "reports/summary_edit.html",
         subject=subject, language=language, form=form, report=report, summaries=summaries,
         stale=stale, back_url=back_url, release_endpoint=release_endpoint, id_args=id_args,
-        formats=services.RELEASE_FORMATS, languages=REPORT_LANGUAGES, language_names=LANGUAGE_NAMES,
+        formats=services.RELEASE_FORMATS, languages=REPORT_LANGUAGES, language_names=NATIVE_LANGUAGE_NAMES,
         attendance=event_attendance(subject) if isinstance(subject, Event) else None,
-        fallback_language=current_app.config["CONTENT_LANGUAGE"],
+        fallback_language=primary_language(),
         subject_title=subject.text("title", current_language()),
-        zone=subject.zone if isinstance(subject, Event) else ZoneInfo(current_app.config["TIMEZONE"]),
+        zone=subject.zone if isinstance(subject, Event) else ZoneInfo(settings().timezone),
     ), status
 
 
@@ -243,5 +244,5 @@ def report_panels() -> dict[str, Any]:
         "report_languages": REPORT_LANGUAGES,
         "report_formats": services.RELEASE_FORMATS,
         "sheet_formats": services.SHEET_FORMATS,
-        "reports_agency_zone": ZoneInfo(current_app.config["TIMEZONE"]),
+        "reports_agency_zone": ZoneInfo(settings().timezone),
     }

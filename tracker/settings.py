@@ -1,0 +1,169 @@
+"""The installation's settings as one typed object: what services need to know, read from the config in one place.
+
+Services take a :class:`Settings` as an argument or call :func:`settings`; they do not read
+``current_app.config`` themselves. The keys and their defaults are in :mod:`tracker.config`. The keys that
+Flask, Flask-Login, Flask-Limiter, Flask-Babel and Flask-SQLAlchemy read themselves (``SECRET_KEY`` is signed
+with here too, ``BABEL_DEFAULT_LOCALE``, ``REMEMBER_COOKIE_*``, ``RATELIMIT_*`` …) keep their names.
+
+:func:`settings` builds the object from the current application's config on every call (a few dictionary
+look-ups), so it always agrees with the config, including a value a test or a command changed after
+``create_app``. ``create_app`` builds it once at start so that a bad value (an unreadable ``ALARMS``) stops the
+application there rather than in the first email.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+import icalendar
+from flask import current_app
+
+from . import config as defaults
+
+
+def parse_alarms(value: str | Sequence[str] | None) -> tuple[timedelta, ...]:
+    """``"P1D,PT1H"`` → (1 day, 1 hour). Empty means no reminders; a bad entry raises ``ValueError``."""
+    if not value:
+        return ()
+    items = value.split(",") if isinstance(value, str) else list(value)
+    alarms = []
+    for item in items:
+        item = item.strip()
+        if not item:
+            continue
+        duration = icalendar.vDuration.from_ical(item.lstrip("-"))
+        if not isinstance(duration, timedelta) or duration < timedelta(0):
+            raise ValueError(f"not a duration before the start: {item!r}")
+        alarms.append(duration)
+    return tuple(alarms)
+
+
+def _duration(value: str | timedelta) -> timedelta:
+    """An ISO 8601 duration (``"PT1H"``) or a timedelta."""
+    if isinstance(value, timedelta):
+        return value
+    duration = icalendar.vDuration.from_ical(value)
+    if not isinstance(duration, timedelta):
+        raise ValueError(f"not a duration: {value!r}")
+    return duration
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What the services need to know about the installation (see :mod:`tracker.config` for each key)."""
+
+    #: ``SECRET_KEY``: signs answer links and password reset links (left out of ``repr``).
+    secret_key: str = field(default="", repr=False)
+    #: ``BASE_URL`` without a trailing slash: links in emails and calendar files are built on it.
+    base_url: str = "http://127.0.0.1:5000"
+    #: ``TIMEZONE``: the agency's zone, for times an event does not place itself.
+    timezone: str = "Asia/Baku"
+    #: ``LANGUAGES``: the site's languages, in the order the switcher shows them.
+    languages: tuple[str, ...] = defaults.LANGUAGES
+    #: ``CONTENT_LANGUAGE``: the language every translatable text is first written in.
+    content_language: str = defaults.CONTENT_LANGUAGE
+    #: ``BABEL_DEFAULT_LOCALE``: the language when nothing else says which.
+    default_language: str = "en"
+    #: The language of emails to units: ``MAIL_LANGUAGE``, else the default language.
+    mail_language: str = "en"
+    #: ``ORGANISATION_NAME`` and its names in other languages (``ORGANISATION_NAME_AZ`` …).
+    organisation_name: str = ""
+    organisation_names: Mapping[str, str] = field(default_factory=dict)
+    #: ``PRESS_CONTACT``: printed on press releases.
+    press_contact: str = ""
+    #: ``MAIL_FROM``: the sender of every email.
+    mail_from: str = ""
+    #: ``ORGANIZER_EMAIL``, ``ORGANIZER_NAME``: who invites (Reply-To, the calendar's ORGANIZER).
+    organizer_email: str = ""
+    organizer_name: str = ""
+    #: ``SMTP_URL``: where mail goes; empty writes ``.eml`` files to ``outbox_dir``. It may hold a password,
+    #: so it is left out of ``repr``.
+    smtp_url: str = field(default="", repr=False)
+    #: ``OUTBOX_DIR``; empty means the instance folder's ``outbox``.
+    outbox_dir: str = ""
+    #: ``MAIL_MAX_ATTEMPTS``, ``MAIL_RETRY_SECONDS`` (doubling), ``MAIL_LEASE_SECONDS``.
+    mail_max_attempts: int = 10
+    mail_retry: timedelta = timedelta(seconds=60)
+    mail_lease: timedelta = timedelta(seconds=300)
+    #: ``REMINDER_INTERVAL_HOURS``: a unit is reminded at most once in this time.
+    reminder_interval: timedelta = timedelta(hours=24)
+    #: ``ALARMS``: reminders before the start in calendar invitations.
+    alarms: tuple[timedelta, ...] = (timedelta(days=1), timedelta(hours=1))
+    #: ``CALENDAR_REFRESH_INTERVAL``: how often subscribed calendars should fetch a feed again.
+    calendar_refresh: timedelta = timedelta(hours=1)
+    #: ``PAGE_SIZE``: rows on one page of a list.
+    page_size: int = 25
+    #: ``SESSION_IDLE_MINUTES``, ``SESSION_MAX_HOURS``: when a sign-in ends.
+    session_idle: timedelta = timedelta(minutes=30)
+    session_max: timedelta = timedelta(hours=10)
+    #: ``REMEMBER_COOKIE_NAME`` (Flask-Login's): the cookie that says "keep me signed in".
+    remember_cookie_name: str = "remember_token"
+    #: ``PASSWORD_RESET_HOURS``: how long an emailed reset link works.
+    password_reset_hours: int = 2
+    #: Sign-in and reset throttling (``SIGNIN_LIMIT_*``, ``PASSWORD_RESET_LIMIT_*``), Flask-Limiter's notation.
+    signin_limit_account: str = ""
+    signin_limit_address: str = ""
+    password_reset_limit_account: str = ""
+    password_reset_limit_address: str = ""
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> Settings:
+        """Read the settings from a Flask config (a key it lacks takes its default from :mod:`tracker.config`)."""
+
+        def get(key: str) -> Any:
+            value = config.get(key)
+            return defaults.DEFAULTS.get(key) if value is None else value
+
+        default_language = str(get("BABEL_DEFAULT_LOCALE") or get("CONTENT_LANGUAGE"))
+        languages = tuple(get("LANGUAGES"))
+        return cls(
+            secret_key=str(config.get("SECRET_KEY") or ""),
+            base_url=str(get("BASE_URL")).rstrip("/"),
+            timezone=str(get("TIMEZONE")),
+            languages=languages,
+            content_language=str(get("CONTENT_LANGUAGE")),
+            default_language=default_language,
+            mail_language=str(get("MAIL_LANGUAGE") or default_language),
+            organisation_name=str(get("ORGANISATION_NAME") or ""),
+            organisation_names={
+                key.removeprefix("ORGANISATION_NAME_").lower(): str(value)
+                for key, value in config.items() if key.startswith("ORGANISATION_NAME_") and value
+            },
+            press_contact=str(get("PRESS_CONTACT") or ""),
+            mail_from=str(get("MAIL_FROM")),
+            organizer_email=str(get("ORGANIZER_EMAIL") or ""),
+            organizer_name=str(get("ORGANIZER_NAME") or ""),
+            smtp_url=str(get("SMTP_URL") or "").strip(),
+            outbox_dir=str(get("OUTBOX_DIR") or ""),
+            mail_max_attempts=int(get("MAIL_MAX_ATTEMPTS")),
+            mail_retry=timedelta(seconds=float(get("MAIL_RETRY_SECONDS"))),
+            mail_lease=timedelta(seconds=float(get("MAIL_LEASE_SECONDS"))),
+            reminder_interval=timedelta(hours=int(get("REMINDER_INTERVAL_HOURS"))),
+            alarms=parse_alarms(get("ALARMS")),
+            calendar_refresh=_duration(get("CALENDAR_REFRESH_INTERVAL")),
+            page_size=int(get("PAGE_SIZE")),
+            session_idle=timedelta(minutes=int(get("SESSION_IDLE_MINUTES"))),
+            session_max=timedelta(hours=int(get("SESSION_MAX_HOURS"))),
+            remember_cookie_name=str(config.get("REMEMBER_COOKIE_NAME") or "remember_token"),
+            password_reset_hours=int(get("PASSWORD_RESET_HOURS")),
+            signin_limit_account=str(get("SIGNIN_LIMIT_ACCOUNT")),
+            signin_limit_address=str(get("SIGNIN_LIMIT_ADDRESS")),
+            password_reset_limit_account=str(get("PASSWORD_RESET_LIMIT_ACCOUNT")),
+            password_reset_limit_address=str(get("PASSWORD_RESET_LIMIT_ADDRESS")),
+        )
+
+    def organisation(self, language: str) -> str:
+        """The agency's name in ``language``, else its name in the content language (``ORGANISATION_NAME``)."""
+        return self.organisation_names.get(language) or self.organisation_name
+
+    def site_url(self, path: str) -> str:
+        """The absolute URL of the site-relative ``path`` (``/answer/…``), built on ``BASE_URL``."""
+        return self.base_url + path
+
+
+def settings() -> Settings:
+    """The settings of the current application, read from its config now (so they follow a changed value)."""
+    return Settings.from_config(current_app.config)
