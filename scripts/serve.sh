@@ -5,6 +5,17 @@ host=${1:-127.0.0.1}
 port=${2:-5000}
 bin=.venv/bin
 
+# Links built outside a request (the mail worker, commands) go to the address served here, unless the
+# installation names its own (TRACKER_BASE_URL wins everywhere; TRACKER_DEFAULT_BASE_URL if set by hand).
+# Pages and the emails a request queues use the address the browser reached (README.md, "Settings").
+link_host=$host
+case "$host" in
+  0.0.0.0|::|"[::]") link_host=127.0.0.1 ;;
+  \[*) ;;
+  *:*) link_host="[$host]" ;;
+esac
+export TRACKER_DEFAULT_BASE_URL="${TRACKER_DEFAULT_BASE_URL:-http://$link_host:$port}"
+
 worker_pid=""
 if "$bin/flask" mail --help >/dev/null 2>&1; then
   "$bin/flask" mail worker &
@@ -13,7 +24,7 @@ fi
 trap '[ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true' EXIT INT TERM
 
 echo
-echo "  Ceremony tracker: http://$host:$port"
+echo "  Ceremony tracker: http://$link_host:$port"
 echo
 "$bin/flask" demo accounts || true
 echo

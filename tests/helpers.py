@@ -10,10 +10,24 @@ from zoneinfo import ZoneInfo
 PASSWORD = "correct horse battery"
 BAKU = ZoneInfo("Asia/Baku")
 
+#: The answer "Yes" of a confirmation step: post it to a destructive action to make it act.
+CONFIRMED = {"confirmed": "1"}
+
 
 def baku(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
     """An instant given as Baku wall-clock time (UTC+4, no DST since 2016)."""
     return datetime(year, month, day, hour, minute, tzinfo=BAKU)
+
+
+def assert_asks(response, question: str, back: str) -> None:
+    """``response`` is the confirmation step (tracker.forms.confirmation_page): status 200, the question, a
+    "Yes" form posting confirmed=1 with the CSRF token back to the same address, and "No" linking to ``back``."""
+    assert response.status_code == 200
+    html = unescape(response.get_data(as_text=True))
+    assert f"<h1>{question}</h1>" in html
+    assert '<input type="hidden" name="confirmed" value="1">' in html
+    assert 'name="csrf_token"' in html
+    assert f'<a href="{back}">No, go back</a>' in html
 
 
 def field_error(html: str, field_id: str) -> str:

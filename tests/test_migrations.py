@@ -353,3 +353,82 @@ def _assert_new_rules_refuse_bad_rows(app: Flask, tables: dict[str, sa.Table]) -
         with db.engine.connect() as connection, pytest.raises(IntegrityError):
             connection.execute(tables["units"].delete().where(tables["units"].c.id == 1))  # has a representative
         db.engine.dispose()
+
+
+# --- agenda kinds ----------------------------------------------------------------------------------------
+
+#: The head before the agenda kinds migration (1b2c3d4e5f60).
+BEFORE_AGENDA_KINDS = "f6a7b8c9d0e1"
+OLD_AGENDA_KINDS = ("silence", "speech", "wreath_laying", "exhibition_review", "screening", "other")
+ADDED_AGENDA_KINDS = ("opening", "anthem", "award", "closing")
+
+
+def _agenda_kinds(app: Flask) -> dict[str, str]:
+    """title → kind of every agenda item."""
+    with app.app_context():
+        with db.engine.connect() as connection:
+            kinds = {title: kind for title, kind in connection.execute(text("SELECT title, kind FROM agenda_items"))}
+        db.engine.dispose()
+    return kinds
+
+
+def _kind_refused(app: Flask, event_id: int, kind: str) -> bool:
+    refused = False
+    with app.app_context():
+        with db.engine.connect() as connection:
+            table = _tables(connection)["agenda_items"]
+            try:
+                connection.execute(table.insert(), {**_DEFAULTS["agenda_items"], "event_id": event_id,
+                                                    "position": 99, "kind": kind, "title": "probe"})
+            except IntegrityError:
+                refused = True
+            connection.rollback()
+        db.engine.dispose()
+    return refused
+
+
+def test_agenda_kinds_migration_allows_the_new_kinds_and_downgrade_makes_them_other(
+    empty_database_url, tmp_path, monkeypatch
+):
+    app = _app(empty_database_url, tmp_path, monkeypatch)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade", BEFORE_AGENDA_KINDS])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        with db.engine.begin() as connection:
+            tables = _tables(connection)
+            event = {**_DEFAULTS["events"], "kind": "ceremony", "title": "Ceremony", "starts_at": T0,
+                     "ends_at": T0 + HOUR, "status": "scheduled", "uid": "kinds@tracker"}
+            event_id = connection.execute(tables["events"].insert(), event).inserted_primary_key[0]
+            for position, kind in enumerate(OLD_AGENDA_KINDS, start=1):
+                connection.execute(tables["agenda_items"].insert(), {**_DEFAULTS["agenda_items"], "event_id": event_id,
+                                                                     "position": position, "kind": kind, "title": kind})
+        db.engine.dispose()
+    assert _kind_refused(app, event_id, "opening")
+
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert _agenda_kinds(app) == {kind: kind for kind in OLD_AGENDA_KINDS}  # no row changed
+    with app.app_context():
+        with db.engine.begin() as connection:
+            table = _tables(connection)["agenda_items"]
+            for position, kind in enumerate(ADDED_AGENDA_KINDS, start=len(OLD_AGENDA_KINDS) + 1):
+                connection.execute(table.insert(), {**_DEFAULTS["agenda_items"], "event_id": event_id,
+                                                    "position": position, "kind": kind, "title": kind})
+        db.engine.dispose()
+    assert _kind_refused(app, event_id, "dance")
+    assert _kind_refused(app, event_id, "flowers")  # flowers are "wreath_laying": one act, one kind
+
+    with _expression_indexes_not_reflected():
+        result = runner.invoke(args=["db", "downgrade", BEFORE_AGENDA_KINDS])
+    assert result.exit_code == 0, result.output
+    kinds = _agenda_kinds(app)
+    assert {title: kinds[title] for title in OLD_AGENDA_KINDS} == {kind: kind for kind in OLD_AGENDA_KINDS}
+    assert {title: kinds[title] for title in ADDED_AGENDA_KINDS} == dict.fromkeys(ADDED_AGENDA_KINDS, "other")
+    assert _kind_refused(app, event_id, "closing")
+
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert not _kind_refused(app, event_id, "closing")
+    with app.app_context():
+        db.engine.dispose()

@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from tests.calendar.ics_checks import check_calendar
-from tests.helpers import PASSWORD
+from tests.helpers import CONFIRMED, PASSWORD
 from tests.reports.readers import csv_rows, markdown_html, normal, pdf_text, word, word_text, workbook
 from tests.typed_text import LONG_OR_SHORT, PIECE, typed
 from tracker.attendance import links
@@ -507,7 +507,7 @@ def test_any_text_typed_anywhere_leaves_every_page_and_export_readable(app, clie
     journey.pages(ids)
     journey.exports(ids, pdf_languages=(pdf_language,))
     assert runner.invoke(args=["mail", "send"]).exit_code == 0  # before the cancellation drops the updates
-    post(client, f"/events/{ids['event']}/cancel", {})
+    post(client, f"/events/{ids['event']}/cancel", CONFIRMED)
     assert runner.invoke(args=["mail", "send"]).exit_code == 0
     # The outbox: invitations, reminders, updates and cancellations, delivered as .eml files and parsed back.
     with app.app_context():

@@ -26,7 +26,12 @@ DEFAULTS: dict[str, Any] = {
     "ORGANISATION_NAME_AZ": "Dövlət Miqrasiya Xidməti",
     "ORGANISATION_NAME_RU": "Государственная миграционная служба",
     "PRESS_CONTACT": "press@migration.example.org",
-    "BASE_URL": "http://127.0.0.1:5000",
+    #: The address units reach the site at, e.g. ``https://tracker.agency.local``: every absolute link (answer
+    #: links, feeds, calendar files, emails) is built on it. Empty: the address serving each request, and
+    #: DEFAULT_BASE_URL outside a request (the mail worker, commands). See README.md.
+    "BASE_URL": "",
+    #: The root of links built outside any request while BASE_URL is empty; `make run` sets it to its own address.
+    "DEFAULT_BASE_URL": "http://127.0.0.1:5000",
     #: Language of emails to units; empty means BABEL_DEFAULT_LOCALE.
     "MAIL_LANGUAGE": "",
     "MAIL_FROM": "tracker@migration.example.org",

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
+from flask import render_template, request
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -115,3 +116,28 @@ class BaseForm(FlaskForm):
             db.session.rollback()
             self.add_error(error)
             return None
+
+
+# --- Confirmation of destructive actions --------------------------------------------------------------------
+
+#: The field a confirmation page's "Yes" (or the script's dialog, static/confirm.js) posts with the value "1".
+#: A destructive action acts only on a POST that carries it; any other request to it is shown the question.
+CONFIRMED_FIELD = "confirmed"
+
+
+def confirmed() -> bool:
+    """Whether this request is a POST that confirms its destructive action (``confirmed=1``)."""
+    return request.method == "POST" and request.form.get(CONFIRMED_FIELD) == "1"
+
+
+def confirmation_page(*, title: str, consequence: str, yes: str, back: str, keep: Iterable[str] = (),
+                      template: str = "confirm.html", **context: Any) -> tuple[str, int]:
+    """The step before a destructive action, in the site layout (status 200: nothing was done yet).
+
+    It says what will happen (``title``, a question naming the unit, item or account, and ``consequence``);
+    "Yes" (``yes``) posts the same address again with the CSRF token, ``confirmed=1`` and the posted values
+    of the fields named in ``keep``; "No, go back" links to ``back``. ``template`` may extend confirm.html.
+    """
+    hidden = [(name, value) for name in keep for value in request.form.getlist(name)]
+    return render_template(template, title=title, consequence=consequence, yes=yes, back=back,
+                           action=request.path, hidden=hidden, **context), 200

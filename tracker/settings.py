@@ -13,13 +13,15 @@ application there rather than in the first email.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
 import icalendar
-from flask import current_app
+from flask import current_app, has_request_context, request
 
 from . import config as defaults
 
@@ -57,8 +59,12 @@ class Settings:
 
     #: ``SECRET_KEY``: signs answer links and password reset links (left out of ``repr``).
     secret_key: str = field(default="", repr=False)
-    #: ``BASE_URL`` without a trailing slash: links in emails and calendar files are built on it.
-    base_url: str = "http://127.0.0.1:5000"
+    #: ``BASE_URL`` without a trailing slash, as configured; empty means "the address serving the request"
+    #: (see :meth:`root_url`). When set, every absolute link in pages, emails and calendar files is built on it.
+    base_url: str = ""
+    #: ``DEFAULT_BASE_URL``: the root of links built outside any request while ``BASE_URL`` is empty (the mail
+    #: worker, commands); ``make run`` sets it to the address it serves on.
+    default_base_url: str = defaults.DEFAULTS["DEFAULT_BASE_URL"]
     #: ``TIMEZONE``: the agency's zone, for times an event does not place itself.
     timezone: str = "Asia/Baku"
     #: ``LANGUAGES``: the site's languages, in the order the switcher shows them.
@@ -121,7 +127,8 @@ class Settings:
         languages = tuple(get("LANGUAGES"))
         return cls(
             secret_key=str(config.get("SECRET_KEY") or ""),
-            base_url=str(get("BASE_URL")).rstrip("/"),
+            base_url=str(get("BASE_URL") or "").strip().rstrip("/"),
+            default_base_url=str(get("DEFAULT_BASE_URL") or defaults.DEFAULTS["DEFAULT_BASE_URL"]).strip().rstrip("/"),
             timezone=str(get("TIMEZONE")),
             languages=languages,
             content_language=str(get("CONTENT_LANGUAGE")),
@@ -159,9 +166,51 @@ class Settings:
         """The agency's name in ``language``, else its name in the content language (``ORGANISATION_NAME``)."""
         return self.organisation_names.get(language) or self.organisation_name
 
-    def site_url(self, path: str) -> str:
-        """The absolute URL of the site-relative ``path`` (``/answer/…``), built on ``BASE_URL``."""
-        return self.base_url + path
+    def root_url(self, *, from_request: bool = True) -> str:
+        """The start of every absolute link, without a trailing slash.
+
+        ``BASE_URL`` when it is set; else the address captured by :func:`serving_address` (a message composed
+        later from a request's round); else the scheme, host and prefix of the current request (which
+        ``ProxyFix`` corrects behind a proxy); else, outside any request, ``DEFAULT_BASE_URL``.
+
+        ``from_request=False`` skips the request: for a link emailed on an anonymous request (a password
+        reset), whose ``Host`` header anyone can forge to send the victim a link to their own server.
+        """
+        if self.base_url:
+            return self.base_url
+        captured = _serving_address.get()
+        if captured:
+            return captured
+        if from_request and has_request_context():
+            return request.url_root.rstrip("/")  # scheme, host and any X-Forwarded-Prefix of this request
+        return self.default_base_url
+
+    def request_root_url(self) -> str | None:
+        """The root a message composed later must use when it is queued now: the request's address, when
+        ``BASE_URL`` is not set and there is a request (``None`` otherwise: the composer's own root is right)."""
+        if self.base_url or not has_request_context():
+            return None
+        return self.root_url()
+
+    def site_url(self, path: str, *, from_request: bool = True) -> str:
+        """The absolute URL of ``path`` relative to the application's root (``/answer/…``, as a URL map bound
+        without a request builds it, so without the request's prefix), on :meth:`root_url`."""
+        return self.root_url(from_request=from_request) + path
+
+
+#: The address a message queued during a request was reached at, while it is composed (see :func:`serving_address`).
+_serving_address: ContextVar[str | None] = ContextVar("serving_address", default=None)
+
+
+@contextmanager
+def serving_address(url: str | None) -> Iterator[None]:
+    """Build links on ``url`` (a root captured by :meth:`Settings.request_root_url`) inside the block, unless
+    ``BASE_URL`` is set; ``None`` changes nothing."""
+    token = _serving_address.set(url.rstrip("/") if url else _serving_address.get())
+    try:
+        yield
+    finally:
+        _serving_address.reset(token)
 
 
 def settings() -> Settings:

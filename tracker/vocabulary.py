@@ -13,6 +13,7 @@ This module imports no area: only the models' enumerations, :mod:`tracker.i18n` 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, nullcontext
 from typing import Any
@@ -43,13 +44,17 @@ EVENT_STATUS_LABELS: dict[str, Any] = {
     EventStatus.CANCELLED: _l("Cancelled"),
 }
 
-#: What happens in an agenda item.
+#: What happens in an agenda item, in the order a ceremony runs (the agenda form lists them so).
 AGENDA_KIND_LABELS: dict[str, Any] = {
-    AgendaKind.SILENCE: _l("Silence"),
+    AgendaKind.OPENING: _l("Opening"),
+    AgendaKind.ANTHEM: _l("National anthem"),
+    AgendaKind.SILENCE: _l("Minute of silence"),
     AgendaKind.SPEECH: _l("Speech"),
-    AgendaKind.WREATH_LAYING: _l("Wreath laying"),
+    AgendaKind.WREATH_LAYING: _l("Wreath or flower laying"),
     AgendaKind.EXHIBITION_REVIEW: _l("Exhibition review"),
     AgendaKind.SCREENING: _l("Screening"),
+    AgendaKind.AWARD: _l("Award"),
+    AgendaKind.CLOSING: _l("Closing"),
     AgendaKind.OTHER: _l("Other"),
 }
 
@@ -103,6 +108,8 @@ ROLE_LABELS: dict[str, Any] = {
     Role.PRESS: _l("Press officer"),
 }
 
+_WORD = re.compile(r"\w+")
+
 #: Names of the languages in themselves, for the language switcher and the account's language choice. Which
 #: of them the site offers, and in what order, is configuration (:func:`tracker.i18n.site_languages`).
 NATIVE_LANGUAGE_NAMES: dict[str, str] = {"az": "Azərbaycanca", "ru": "Русский", "en": "English"}
@@ -137,6 +144,24 @@ def status_label(status: str, language: str | None = None) -> str:
 def agenda_kind_label(kind: str, language: str | None = None) -> str:
     """The word for an agenda item kind ("Wreath laying")."""
     return _label(AGENDA_KIND_LABELS, kind, language)
+
+
+def title_names_kind(title: str, words: str) -> bool:
+    """Whether an agenda item's ``title`` already says what its kind's ``words`` say.
+
+    "One minute's silence" names "Minute of silence", "Qurbanların … sükutla yad edilməsi" names "Sükut
+    dəqiqəsi", but "В исполнении оркестра" does not name "Исполнение государственного гимна": every word of
+    four letters or more of the kind begins a word of the title (its first five letters, so that inflected
+    forms match). Programmes print the kind only where it adds something.
+    """
+    title_words = _WORD.findall(_fold(title))
+    stems = [word[:5] for word in _WORD.findall(_fold(words)) if len(word) >= 4]
+    return bool(stems) and all(any(word.startswith(stem) for word in title_words) for stem in stems)
+
+
+def _fold(text: str) -> str:
+    """``text`` case-folded, every Azerbaijani "İ", "I", "ı" and "i" folded alike (uppercase titles match)."""
+    return text.casefold().replace("i\u0307", "i").replace("ı", "i")
 
 
 def answer_label(status: str | None, language: str | None = None) -> str:

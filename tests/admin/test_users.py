@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import PASSWORD, count_queries, field_error
+from tests.helpers import PASSWORD, assert_asks, count_queries, field_error
 from tracker.extensions import db
 from tracker.models import User
 
@@ -116,7 +116,7 @@ def test_admin_changes_role_unit_name_language_and_active(app, client, login, ma
     unit = make_unit("GANJA")
     assert f'value="{user.name}"' in client.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
     response = client.post(f"/admin/users/{user.id}/edit", data=_edit(
-        user, name="Ganja clerk", role="representative", unit_id=str(unit.id), language="az", active=""))
+        user, name="Ganja clerk", role="representative", unit_id=str(unit.id), language="az", active="", confirmed="1"))
     assert response.headers["Location"] == "/admin/users"
     changed = _user(app, user.email)
     assert (changed.name, changed.role, changed.unit_id, changed.language, changed.active) == (
@@ -126,7 +126,7 @@ def test_admin_changes_role_unit_name_language_and_active(app, client, login, ma
 def test_deactivated_account_can_no_longer_sign_in(client, login, auth, make_user):
     login("admin")
     user = make_user("press")
-    client.post(f"/admin/users/{user.id}/edit", data=_edit(user, active=""))
+    client.post(f"/admin/users/{user.id}/edit", data=_edit(user, active="", confirmed="1"))
     auth.logout()
     assert auth.login(user.email).status_code == 422
 
@@ -194,3 +194,27 @@ def test_organiser_cannot_manage_accounts(client, login, make_user):
     assert client.post("/admin/users/new", data=_new()).status_code == 403
     response = client.post(f"/admin/users/{user.id}/password", data={"reset-password": "brand new secret"})
     assert response.status_code == 403
+
+
+def test_deactivating_asks_first_and_keeps_the_posted_changes(app, client, login, make_user):
+    login("admin")
+    user = make_user("press")
+    response = client.post(f"/admin/users/{user.id}/edit", data=_edit(user, name="Press office", active=""))
+    assert_asks(response, f"Deactivate the account {user.email}?", f"/admin/users/{user.id}/edit")
+    html = response.get_data(as_text=True)
+    assert '<input type="hidden" name="name" value="Press office">' in html
+    assert '<input type="hidden" name="active" value="">' in html  # carried as posted: unchecked
+    assert (_user(app, user.email).active, _user(app, user.email).name) == (True, user.name)
+    confirmed = client.post(f"/admin/users/{user.id}/edit", data=_edit(user, name="Press office", active="",
+                                                                       confirmed="1"))
+    assert confirmed.headers["Location"] == "/admin/users"
+    assert (_user(app, user.email).active, _user(app, user.email).name) == (False, "Press office")
+
+
+def test_saving_without_deactivating_does_not_ask(app, client, login, make_user):
+    login("admin")
+    user = make_user("press")
+    response = client.post(f"/admin/users/{user.id}/edit", data=_edit(user, name="Press office"))
+    assert response.headers["Location"] == "/admin/users"
+    form = client.get(f"/admin/users/{user.id}/edit").get_data(as_text=True)
+    assert 'data-confirm-when-unchecked="active"' in form

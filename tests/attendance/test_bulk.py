@@ -13,7 +13,7 @@ import icalendar
 import pytest
 from sqlalchemy import event as sa_event
 
-from tests.helpers import count_queries
+from tests.helpers import CONFIRMED, count_queries
 from tracker.attendance import links, services
 from tracker.calendar.notifications import queue_calendar_messages
 from tracker.extensions import db
@@ -204,7 +204,7 @@ def test_an_answer_sent_while_a_bulk_invitation_is_being_written_is_stored(app, 
 def test_an_invitation_withdrawn_before_its_email_was_composed_is_not_sent(app, client, login, event, unit, outbox):
     [invitation_id], _no_contacts = _invite(app, event.id, [unit.id])
     login("organiser")
-    client.post(f"/invitations/{invitation_id}/withdraw")
+    client.post(f"/invitations/{invitation_id}/withdraw", data=CONFIRMED)
     assert [row.kind for row in outbox()] == ["withdrawal"]
 
 
@@ -215,7 +215,7 @@ def test_emails_of_an_event_cancelled_before_they_were_composed_give_way_to_the_
         services.remind_pending_units(db.session.get(Event, event.id), by_user=None)
         db.session.commit()
     login("organiser")
-    client.post(f"/events/{event.id}/cancel")
+    client.post(f"/events/{event.id}/cancel", data=CONFIRMED)
     with app.app_context():
         assert db.session.get(Event, event.id).status == EventStatus.CANCELLED
     [cancellation] = outbox()

@@ -6,7 +6,7 @@ from email import message_from_bytes, policy
 
 import icalendar
 
-from tests.helpers import baku, field_error
+from tests.helpers import CONFIRMED, assert_asks, baku, field_error
 from tracker.attendance import links, services
 from tracker.extensions import db
 from tracker.models import AuditEntry, Event, Invitation, OutboxMessage
@@ -143,7 +143,7 @@ def test_the_invite_round_is_recorded(app, client, login, event, unit):
 def test_organiser_withdraws_an_unanswered_invitation_and_the_unit_is_told(app, client, login, invitation, outbox,
                                                                           reload):
     login("organiser")
-    response = client.post(f"/invitations/{invitation.id}/withdraw")
+    response = client.post(f"/invitations/{invitation.id}/withdraw", data=CONFIRMED)
     assert response.headers["Location"] == f"/events/{invitation.event_id}/attendance"
     assert reload(Invitation, invitation.id) is None
     [notice] = outbox("withdrawal")
@@ -159,7 +159,7 @@ def test_organiser_withdraws_an_unanswered_invitation_and_the_unit_is_told(app, 
 def test_an_answered_invitation_cannot_be_withdrawn(client, login, event, unit, make_invitation, reload):
     answered = make_invitation(event, unit, status="declined", headcount=0)
     login("organiser")
-    response = client.post(f"/invitations/{answered.id}/withdraw")
+    response = client.post(f"/invitations/{answered.id}/withdraw", data=CONFIRMED)
     assert "already answered" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert reload(Invitation, answered.id) is not None
 
@@ -183,7 +183,7 @@ def test_a_withdrawal_that_loses_the_race_to_an_answer_keeps_the_invitation_and_
 
     monkeypatch.setattr("tracker.attendance.services.can_withdraw", answered_meanwhile)
     login("organiser")
-    response = client.post(f"/invitations/{invitation.id}/withdraw")
+    response = client.post(f"/invitations/{invitation.id}/withdraw", data=CONFIRMED)
     assert response.headers["Location"] == f"/events/{invitation.event_id}/attendance"
     assert "This unit has just answered; its invitation stays." in client.get(
         response.headers["Location"]).get_data(as_text=True)
@@ -230,7 +230,7 @@ def test_invite_page_of_a_missing_event_is_not_found(client, login):
 
 def test_withdrawal_email_keeps_no_link_to_the_deleted_invitation(app, client, login, invitation, outbox):
     login("organiser")
-    client.post(f"/invitations/{invitation.id}/withdraw")
+    client.post(f"/invitations/{invitation.id}/withdraw", data=CONFIRMED)
     assert [row.invitation_id for row in outbox()] == [None]
     with app.app_context():
         assert db.session.execute(db.select(OutboxMessage.event_id)).scalar_one() == invitation.event_id
@@ -275,6 +275,29 @@ def test_invitations_of_an_event_that_has_begun_cannot_be_withdrawn(client, logi
     invitation = make_invitation(started, unit)
     login("organiser")
     assert "Withdraw" not in client.get(f"/events/{started.id}/attendance").get_data(as_text=True)
-    response = client.post(f"/invitations/{invitation.id}/withdraw")
+    response = client.post(f"/invitations/{invitation.id}/withdraw", data=CONFIRMED)
     assert "only before a scheduled event begins" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert reload(Invitation, invitation.id) is not None
+
+
+def test_withdrawing_asks_first_and_an_unconfirmed_post_changes_nothing(client, login, invitation, outbox, reload):
+    login("organiser")
+    response = client.post(f"/invitations/{invitation.id}/withdraw")
+    assert_asks(response, "Withdraw the invitation of Citizenship Department?",
+                f"/events/{invitation.event_id}/attendance")
+    assert "Yes, withdraw" in response.get_data(as_text=True)
+    assert reload(Invitation, invitation.id) is not None
+    assert outbox("withdrawal") == []
+    dashboard = client.get(f"/events/{invitation.event_id}/attendance").get_data(as_text=True)
+    assert ('data-confirm="Withdraw the invitation of Citizenship Department?" data-confirm-yes="Yes, withdraw"'
+            in dashboard)
+
+
+def test_the_confirmation_step_speaks_the_readers_language(client, login, invitation):
+    login("organiser")
+    response = client.post(f"/invitations/{invitation.id}/withdraw", headers={"Accept-Language": "az"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Citizenship Department struktur bölməsinə dəvət geri götürülsün?" in html
+    assert "Bəli, geri götür" in html and "Xeyr, geri qayıt" in html
+    assert "No, go back" not in html and "Yes, withdraw" not in html

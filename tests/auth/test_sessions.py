@@ -66,7 +66,8 @@ def test_remember_cookie_is_refused_after_an_admins_password_reset(app, client, 
 
 
 def _edit(user, active):
-    return {"name": user.name, "role": user.role, "unit_id": "", "language": "", "active": "y" if active else ""}
+    return {"name": user.name, "role": user.role, "unit_id": "", "language": "", "active": "y" if active else "",
+            "confirmed": "1"}
 
 
 def test_remember_cookie_stays_dead_after_deactivation_and_reactivation(app, client, login, make_user):

@@ -9,7 +9,7 @@ from flask import render_template
 from flask_login import login_user
 
 from tests.calendar.ics_checks import check_calendar, unfolded
-from tests.helpers import count_queries
+from tests.helpers import CONFIRMED, assert_asks, count_queries
 from tracker.extensions import db
 from tracker.models import Event, Series, Unit, User
 
@@ -233,7 +233,7 @@ def test_rotating_the_token_kills_the_old_feed_url(client, app, login, make_unit
     unit = make_unit()
     login("representative", unit=unit)
     old = _token(app, unit.id)
-    response = client.post(f"/units/{unit.id}/feed/rotate")
+    response = client.post(f"/units/{unit.id}/feed/rotate", data=CONFIRMED)
     assert response.headers["Location"] == f"/units/{unit.id}/feed"
     new = _token(app, unit.id)
     assert new != old
@@ -246,7 +246,7 @@ def test_rotation_without_csrf_is_refused(client, app, login, make_unit):
     unit = make_unit()
     login("organiser")
     old = _token(app, unit.id)
-    assert client.post(f"/units/{unit.id}/feed/rotate", csrf=False).status_code == 400
+    assert client.post(f"/units/{unit.id}/feed/rotate", data=CONFIRMED, csrf=False).status_code == 400
     assert _token(app, unit.id) == old
 
 
@@ -254,7 +254,7 @@ def test_representative_cannot_rotate_another_units_token(client, app, login, ma
     unit = make_unit()
     login("representative")
     old = _token(app, unit.id)
-    assert client.post(f"/units/{unit.id}/feed/rotate").status_code == 404
+    assert client.post(f"/units/{unit.id}/feed/rotate", data=CONFIRMED).status_code == 404
     assert _token(app, unit.id) == old
 
 
@@ -310,3 +310,13 @@ def test_a_series_described_in_several_lines_downloads(client, login, scenario, 
     calendar = check_calendar(response.data, method=None)
     assert str(calendar["DESCRIPTION"]) == "First line.\nSecond line; with, commas."
     assert "X-WR-CALDESC:First line.\\nSecond line\\; with\\, commas." in unfolded(response.data)
+
+
+def test_rotating_asks_first_and_an_unconfirmed_post_keeps_the_address(client, app, login, make_unit):
+    unit = make_unit()
+    login("representative", unit=unit)
+    old = _token(app, unit.id)
+    response = client.post(f"/units/{unit.id}/feed/rotate")
+    assert_asks(response, f"Rotate the feed address of {unit.name}?", f"/units/{unit.id}/feed")
+    assert "Yes, rotate" in response.get_data(as_text=True)
+    assert _token(app, unit.id) == old

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import time
+from html import unescape
 
 import pytest
 
 from tests.events.data import agenda_form
-from tests.helpers import baku, field_error
+from tests.helpers import CONFIRMED, assert_asks, baku, field_error
 from tracker.events.services import run_of_show
 from tracker.extensions import db
 from tracker.models import AgendaItem, Event, Person
@@ -134,7 +135,7 @@ def test_invalid_edit_of_an_item_is_refused(app, client, login, ceremony):
 def test_removing_an_item_closes_the_gap(app, client, login, ceremony):
     login("organiser")
     item_id = _item_id(app, ceremony.id, "Silence")
-    response = client.post(f"/events/{ceremony.id}/agenda/{item_id}/delete")
+    response = client.post(f"/events/{ceremony.id}/agenda/{item_id}/delete", data=CONFIRMED)
     assert response.headers["Location"] == f"/events/{ceremony.id}/agenda"
     assert _agenda(app, ceremony.id) == [(1, "Speech"), (2, "Review")]
 
@@ -185,7 +186,7 @@ def test_an_item_of_another_event_is_not_found(app, client, login, ceremony, mak
     other = make_event(title="Other", agenda=[{"kind": "other", "title": "Foreign"}])
     foreign = _item_id(app, other.id, "Foreign")
     assert client.get(f"/events/{ceremony.id}/agenda/{foreign}/edit").status_code == 404
-    assert client.post(f"/events/{ceremony.id}/agenda/{foreign}/delete").status_code == 404
+    assert client.post(f"/events/{ceremony.id}/agenda/{foreign}/delete", data=CONFIRMED).status_code == 404
     assert client.post(f"/events/{ceremony.id}/agenda/{foreign}/move", data={"direction": "up"}).status_code == 404
     assert _agenda(app, other.id) == [(1, "Foreign")]
 
@@ -237,6 +238,16 @@ def test_only_organisers_edit_the_agenda(app, client, login, ceremony, role):
     assert client.post(base, data=agenda_form()).status_code == 403
     assert client.get(f"{base}/{item_id}/edit").status_code == 403
     assert client.post(f"{base}/{item_id}/edit", data=agenda_form(title="X")).status_code == 403
-    assert client.post(f"{base}/{item_id}/delete").status_code == 403
+    assert client.post(f"{base}/{item_id}/delete", data=CONFIRMED).status_code == 403
     assert client.post(f"{base}/{item_id}/move", data={"direction": "up"}).status_code == 403
     assert _agenda(app, ceremony.id) == [(1, "Silence"), (2, "Speech"), (3, "Review")]
+
+
+def test_removing_an_item_asks_first_and_an_unconfirmed_post_changes_nothing(app, client, login, ceremony):
+    login("organiser")
+    item_id = _item_id(app, ceremony.id, "Silence")
+    response = client.post(f"/events/{ceremony.id}/agenda/{item_id}/delete")
+    assert_asks(response, "Remove “Silence” from the agenda?", f"/events/{ceremony.id}/agenda#item-{item_id}")
+    assert _agenda(app, ceremony.id) == [(1, "Silence"), (2, "Speech"), (3, "Review")]
+    editor = client.get(f"/events/{ceremony.id}/agenda").get_data(as_text=True)
+    assert 'data-confirm="Remove “Silence” from the agenda?" data-confirm-yes="Yes, remove"' in unescape(editor)

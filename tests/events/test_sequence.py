@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tests.events.data import event_form
-from tests.helpers import baku
+from tests.helpers import CONFIRMED, assert_asks, baku
 from tracker.events.services import EventDetails, update_event
 from tracker.extensions import db
 from tracker.models import Event
@@ -123,7 +123,7 @@ def test_cancel_asks_for_confirmation_first(app, client, login, ceremony):
 def test_cancelling_raises_sequence_and_sends_the_cancellation(app, client, login, ceremony):
     login("organiser")
     with recording(event_cancelled) as cancelled, recording(event_rescheduled) as rescheduled:
-        response = client.post(f"/events/{ceremony.id}/cancel")
+        response = client.post(f"/events/{ceremony.id}/cancel", data=CONFIRMED)
     assert response.headers["Location"] == f"/events/{ceremony.id}"
     with app.app_context():
         event = db.session.get(Event, ceremony.id)
@@ -134,16 +134,16 @@ def test_cancelling_raises_sequence_and_sends_the_cancellation(app, client, logi
 
 def test_cancelling_twice_changes_nothing(app, client, login, ceremony):
     login("organiser")
-    client.post(f"/events/{ceremony.id}/cancel")
+    client.post(f"/events/{ceremony.id}/cancel", data=CONFIRMED)
     with recording(event_cancelled) as cancelled:
-        client.post(f"/events/{ceremony.id}/cancel")
+        client.post(f"/events/{ceremony.id}/cancel", data=CONFIRMED)
     assert _sequence(app, ceremony.id) == 1
     assert cancelled == []
 
 
 def test_cancel_without_csrf_token_is_refused(app, client, login, ceremony):
     login("organiser")
-    assert client.post(f"/events/{ceremony.id}/cancel", csrf=False).status_code == 400
+    assert client.post(f"/events/{ceremony.id}/cancel", data=CONFIRMED, csrf=False).status_code == 400
     with app.app_context():
         assert db.session.get(Event, ceremony.id).status == "scheduled"
 
@@ -161,6 +161,17 @@ def test_setting_the_status_to_cancelled_in_the_form_is_a_cancellation(app, clie
 def test_only_organisers_cancel_events(app, client, login, ceremony, role):
     login(role)
     assert client.get(f"/events/{ceremony.id}/cancel").status_code == 403
-    assert client.post(f"/events/{ceremony.id}/cancel").status_code == 403
+    assert client.post(f"/events/{ceremony.id}/cancel", data=CONFIRMED).status_code == 403
+    with app.app_context():
+        assert db.session.get(Event, ceremony.id).status == "scheduled"
+
+
+def test_an_unconfirmed_cancel_post_only_asks(app, client, login, ceremony):
+    login("organiser")
+    with recording(event_cancelled) as cancelled:
+        response = client.post(f"/events/{ceremony.id}/cancel")
+    assert_asks(response, "Cancel “Commemoration ceremony”?", f"/events/{ceremony.id}")
+    assert "Yes, cancel the event" in response.get_data(as_text=True)
+    assert cancelled == []
     with app.app_context():
         assert db.session.get(Event, ceremony.id).status == "scheduled"

@@ -15,6 +15,7 @@ from ..bounds import requested_page
 from ..directory.forms import unit_choices
 from ..directory.services import all_units
 from ..extensions import db
+from ..forms import confirmation_page, confirmed
 from ..i18n import current_language
 from ..models import Role, User
 from ..settings import settings
@@ -57,6 +58,14 @@ def edit_user(user_id: int) -> str | Response | tuple[str, int]:
     form.unit_id.choices = unit_choices(all_units(), current_language())
     if request.method == "GET":
         form.language.data = user.language or ""
+    elif (user.active and user.id != current_user.id and not form.active.data and not confirmed()
+          and form.validate()):
+        return confirmation_page(
+            title=_("Deactivate the account %(email)s?", email=user.email),
+            consequence=_("%(name)s will no longer be able to sign in; the account's history stays. You can "
+                          "activate it again later.", name=user.name),
+            yes=_("Yes, deactivate"), back=url_for("admin.edit_user", user_id=user.id),
+            keep=[name for name in form.data if name != "csrf_token"])
     if form.apply(lambda: update_user(user, form.details(), acting=current_user)) is not None:
         flash(_("Account %(email)s saved.", email=user.email), "success")
         return redirect(url_for("admin.list_users"))

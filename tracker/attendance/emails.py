@@ -67,7 +67,7 @@ def contact_addresses(unit: Unit) -> list[str]:
 
 
 def _event_url(event: Event) -> str:
-    """The absolute address of the event's page, built on ``BASE_URL``."""
+    """The absolute address of the event's page (``Settings.site_url``: ``BASE_URL``, else the serving address)."""
     adapter = current_app.url_map.bind("localhost")
     return current_settings().site_url(adapter.build("events.detail", {"event_id": event.id}))
 

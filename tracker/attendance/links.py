@@ -64,7 +64,7 @@ def answer_path(token: str) -> str:
 
 
 def answer_url(invitation: Invitation) -> str:
-    """The absolute answer link put in emails, built on the configured ``BASE_URL``."""
+    """The absolute answer link put in emails (``Settings.site_url``: ``BASE_URL``, else the serving address)."""
     return settings().site_url(answer_path(make_answer_token(invitation)))
 
 

@@ -16,7 +16,8 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, public, roles_required
 from ..extensions import db
-from ..i18n import local_datetime
+from ..forms import confirmation_page, confirmed
+from ..i18n import current_language, local_datetime
 from ..mail.outbox import latest_messages_by_invitation
 from ..models import AnswerChannel, Event, EventStatus, Invitation, Role, User
 from ..models.types import utcnow
@@ -273,10 +274,17 @@ def set_deadline(event_id: int) -> tuple[str, int] | Response:
 
 @bp.route("/invitations/<int:invitation_id>/withdraw", methods=["POST"])
 @roles_required(*ORGANISERS)
-def withdraw(invitation_id: int) -> Response:
-    """Take back an unanswered invitation; the unit's contacts are told."""
+def withdraw(invitation_id: int) -> Response | tuple[str, int]:
+    """Take back an unanswered invitation, once confirmed; the unit's contacts are told."""
     found = db.get_or_404(Invitation, invitation_id)
     event_id, unit_name = found.event_id, found.unit.name
+    if not confirmed():
+        unit = found.unit.text("name", current_language())
+        return confirmation_page(
+            title=_("Withdraw the invitation of %(unit)s?", unit=unit),
+            consequence=_("%(unit)s will be told that it is no longer invited to “%(event)s”.", unit=unit,
+                          event=found.event.text("title", current_language())),
+            yes=_("Yes, withdraw"), back=url_for("attendance.dashboard", event_id=event_id))
     try:
         services.withdraw_invitation(found, by_user=_acting_user())
     except services.AttendanceError as error:

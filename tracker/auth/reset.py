@@ -56,8 +56,9 @@ def reset_path(token: str) -> str:
 
 
 def reset_url(user: User) -> str:
-    """The absolute reset link put in the email, built on the configured ``BASE_URL``."""
-    return settings().site_url(reset_path(make_reset_token(user)))
+    """The absolute reset link put in the email: on ``BASE_URL``, else ``DEFAULT_BASE_URL`` — never on the
+    request's ``Host``, which whoever asks for the reset controls (a forged one would send the link elsewhere)."""
+    return settings().site_url(reset_path(make_reset_token(user)), from_request=False)
 
 
 def check_reset_token(token: str) -> tuple[User | None, ResetProblem | None]:

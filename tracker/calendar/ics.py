@@ -31,12 +31,12 @@ from flask_babel import gettext as _
 
 from ..config import CONTENT_LANGUAGE
 from ..events.display import where_text
-from ..models import AgendaItem, Event, EventKind, EventStatus, Invitation, InvitationStatus, Series
+from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Invitation, InvitationStatus, Series
 from ..settings import Settings
 from ..settings import settings as current_settings
 from ..text import clean_text as printable
 from ..timemath import agenda_schedule, local_days
-from ..vocabulary import kind_label, language_name
+from ..vocabulary import agenda_kind_label, kind_label, language_name, title_names_kind
 
 PRODID = "-//tracker//Ceremony tracker//EN"
 
@@ -98,7 +98,7 @@ class CalendarSettings:
         return cls(
             organizer_email=settings.organizer_email or cls.organizer_email,
             organizer_name=settings.organizer_name,
-            base_url=settings.base_url or cls.base_url,
+            base_url=settings.root_url() or cls.base_url,
             alarms=settings.alarms,
             language=language,
             refresh_interval=settings.calendar_refresh,
@@ -157,6 +157,15 @@ def agenda_times(event: Event) -> list[tuple[AgendaItem, time | None]]:
     return [(entry.item, entry.starts_at.time() if entry.starts_at is not None else None) for entry in entries]
 
 
+def agenda_line(kind: str, title: str, language: str | None) -> str:
+    """An agenda item's kind and title ("Opening. Welcome address"); the title alone for "other", an unknown
+    kind, or a title that already says the kind ("Minute of silence in remembrance …")."""
+    label = agenda_kind_label(kind, language) if kind in tuple(AgendaKind) and kind != AgendaKind.OTHER else ""
+    if not label or title_names_kind(title, label):
+        return title
+    return f"{label}. {title}" if title else label
+
+
 def event_description(event: Event, settings: CalendarSettings) -> str:
     """The description, presiding official, agenda in order with speakers, languages and the event URL."""
     language = settings.language
@@ -172,7 +181,7 @@ def event_description(event: Event, settings: CalendarSettings) -> str:
             line = f"{number}. "
             if starts is not None:
                 line += f"{starts.strftime('%H:%M')} "
-            line += clean_line(_text(item, "title", language))
+            line += agenda_line(item.kind, clean_line(_text(item, "title", language)), language)
             if item.speaker is not None:
                 line += f" — {clean_line(item.speaker.title_line(language))}"
             lines.append(line)

@@ -11,6 +11,8 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, public, roles_required, signed_in
 from ..extensions import db
+from ..forms import confirmation_page, confirmed
+from ..i18n import current_language
 from ..models import Role, Series, Unit
 from ..settings import settings as current_settings
 from ..vocabulary import answer_words
@@ -48,8 +50,8 @@ def _calendar_response(body: bytes, feed: str, *, filename: str | None, private:
 
 
 def _site_url(endpoint: str, **values: Any) -> str:
-    """Absolute URL under the configured ``BASE_URL`` (what calendars and emails must reach)."""
-    return current_settings().site_url(url_for(endpoint, **values))
+    """Absolute URL on ``BASE_URL`` when set, else on the address serving this request (``Settings.site_url``)."""
+    return current_settings().site_url(current_app.url_map.bind("localhost").build(endpoint, values))
 
 
 def webcal(url: str) -> str:
@@ -134,9 +136,15 @@ def unit_feed_page(unit_id: int) -> str:
 
 @bp.route("/units/<int:unit_id>/feed/rotate", methods=["POST"])
 @roles_required(Role.ADMIN, Role.ORGANISER, Role.REPRESENTATIVE)
-def rotate_unit_feed(unit_id: int) -> Response:
-    """Give the unit a new feed token; subscriptions to the old URL stop updating."""
+def rotate_unit_feed(unit_id: int) -> Response | tuple[str, int]:
+    """Give the unit a new feed token, once confirmed; subscriptions to the old URL stop updating."""
     unit = _manageable_unit(unit_id)
+    if not confirmed():
+        return confirmation_page(
+            title=_("Rotate the feed address of %(unit)s?", unit=unit.text("name", current_language())),
+            consequence=_("The old address will stop working: every calendar subscribed to it stops updating "
+                          "until it is subscribed again with the new address."),
+            yes=_("Yes, rotate"), back=url_for("calendar.unit_feed_page", unit_id=unit.id))
     services.rotate_feed_token(unit)
     flash(_("The feed has a new address. The old one no longer works; subscribe again with the new one."),
           "success")

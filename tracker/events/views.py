@@ -16,6 +16,7 @@ from werkzeug.wrappers import Response
 from ..auth.access import ORGANISERS, roles_required, signed_in
 from ..bounds import FIRST_DAY, LAST_DAY, RECORD_ID, parse_month, parse_number, requested_page
 from ..extensions import db
+from ..forms import confirmation_page, confirmed
 from ..i18n import current_language
 from ..models import AgendaItem, Event, EventStatus, Role, Series
 from ..settings import settings
@@ -269,13 +270,19 @@ def cancel_event(event_id: int) -> tuple[str, int] | Response:
     """Ask for confirmation, then cancel the event; invited units are sent a cancellation."""
     event = db.get_or_404(Event, event_id)
     form = CancelForm()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and confirmed():
         if services.cancel_event(event):
             flash(_("The event is cancelled. Invited units will be told."), "success")
         else:
             flash(_("The event was already cancelled."), "info")
         return redirect(url_for("events.detail", event_id=event.id))
-    return render_template("events/cancel.html", event=event, form=form), _form_status(form)
+    page, _status = confirmation_page(
+        template="events/cancel.html", event=event,
+        title=_("Cancel “%(title)s”?", title=event.text("title", current_language())),
+        consequence=_("Every invited unit will be sent a cancellation, and the event disappears from their "
+                      "calendars. This cannot be undone from here."),
+        yes=_("Yes, cancel the event"), back=url_for("events.detail", event_id=event.id))
+    return page, _form_status(form)
 
 
 @bp.route("/events/<int:event_id>/duplicate", methods=["GET", "POST"])
@@ -354,10 +361,17 @@ def edit_agenda_item(event_id: int, item_id: int) -> tuple[str, int] | Response:
 
 @bp.route("/events/<int:event_id>/agenda/<int:item_id>/delete", methods=["POST"])
 @roles_required(*ORGANISERS)
-def delete_agenda_item(event_id: int, item_id: int) -> Response:
-    """Remove an item; the ones after it move up."""
+def delete_agenda_item(event_id: int, item_id: int) -> Response | tuple[str, int]:
+    """Remove an item, once confirmed; the ones after it move up."""
     event = services.event_for_page(event_id) or abort(404)
-    services.remove_agenda_item(_agenda_item(event, item_id))
+    item = _agenda_item(event, item_id)
+    if not confirmed():
+        return confirmation_page(
+            title=_("Remove “%(item)s” from the agenda?", item=item.title),
+            consequence=_("The item is deleted from the agenda of “%(event)s”; the items after it move up.",
+                          event=event.text("title", current_language())),
+            yes=_("Yes, remove"), back=url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))
+    services.remove_agenda_item(item)
     flash(_("Item removed from the agenda."), "success")
     return redirect(url_for("events.agenda", event_id=event.id))
 

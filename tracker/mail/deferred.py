@@ -16,6 +16,10 @@ a message that is no longer wanted is dropped (its row deleted):
 - the composer says so by returning ``None`` (an invitation, reminder or update of an event cancelled
   meanwhile, whose cancellation notice is queued anyway; a reminder to a unit that has answered).
 
+Links in a message composed later are built on the address the round's request was served at when
+``BASE_URL`` is not set: the round records it in the recipe (``RECIPE_ROOT``) and the composer builds the
+message inside :func:`tracker.settings.serving_address`. The worker itself has no request to ask.
+
 Each kind has exactly one composing function (:data:`COMPOSERS`), the same one whether the message is
 composed by the worker or, for single messages, at once.
 """
@@ -36,6 +40,8 @@ from werkzeug.utils import import_string
 from ..extensions import db
 from ..models import Invitation, OutboxMessage
 from ..models.types import utcnow
+from ..settings import serving_address
+from ..settings import settings as current_settings
 from ..text import clean_text
 from .delivery import FAILED, PENDING
 
@@ -43,6 +49,9 @@ log = logging.getLogger(__name__)
 
 #: Messages composed between two writes: ~50 × 12 ms of work outside any transaction, then one short write.
 COMPOSE_BATCH = 50
+
+#: The recipe key holding the root of links (the request's address) for the composer; absent when BASE_URL is set.
+RECIPE_ROOT = "base_url"
 
 #: The one composing function of each kind that can wait to be composed ("module:function": the mail
 #: package sits below the areas that own the emails, so it names them rather than importing them).
@@ -84,6 +93,9 @@ def queue_for_composition(kind: str, addressed: Sequence[tuple[Invitation, list[
     if kind not in COMPOSERS:
         raise ValueError(f"emails of kind {kind!r} cannot wait to be composed")
     now = utcnow()
+    root = current_settings().request_root_url()
+    if root:
+        recipe = {**(recipe or {}), RECIPE_ROOT: root}
     rows = [
         {"kind": kind, "recipients": list(recipients), "subject": "", "raw": None, "recipe": recipe,
          "message_id": make_msgid(domain="tracker"), "invitation_id": invitation.id,
@@ -140,9 +152,11 @@ def compose_pending(*, limit: int | None = None, batch_size: int = COMPOSE_BATCH
         failed: list[dict[str, Any]] = []
         for row in rows:
             invitation = invitations.get(row.invitation_id) if row.invitation_id is not None else None
+            recipe = dict(row.recipe or {})
             try:
-                message = None if invitation is None else composer_for(row.kind)(
-                    Draft(invitation=invitation, to=list(row.recipients), recipe=dict(row.recipe or {})))
+                with serving_address(recipe.get(RECIPE_ROOT)):
+                    message = None if invitation is None else composer_for(row.kind)(
+                        Draft(invitation=invitation, to=list(row.recipients), recipe=recipe))
             except Exception as error:  # one broken message must not hold up the rest of the outbox
                 log.exception("outbox message %s could not be composed", row.id)
                 # Stored by a Core UPDATE, which the flush listener does not see: clean it here.

@@ -44,13 +44,18 @@ class EventStatus(StrEnum):
 
 
 class AgendaKind(StrEnum):
-    """What happens in one agenda item."""
+    """What happens in one agenda item, in the order a ceremony usually runs (forms list them so)."""
 
+    OPENING = "opening"
+    ANTHEM = "anthem"
     SILENCE = "silence"
     SPEECH = "speech"
+    #: Wreaths or flowers: one act in a ceremony's programme, whichever is laid.
     WREATH_LAYING = "wreath_laying"
     EXHIBITION_REVIEW = "exhibition_review"
     SCREENING = "screening"
+    AWARD = "award"
+    CLOSING = "closing"
     OTHER = "other"
 
 

@@ -14,6 +14,7 @@ from datetime import date, datetime
 
 from ..models import AgendaKind, Event, EventKind, EventStatus, InvitationStatus, Person, Series
 from ..ordinals import ordinal
+from ..vocabulary import agenda_kind_label, title_names_kind
 from .phrases import (
     EVENT_KIND_NOUNS_EN,
     as_sentence,
@@ -34,17 +35,19 @@ from .phrases import PHRASES as _PHRASES
 
 @dataclass(frozen=True)
 class AgendaEntry:
-    """One programme item: its planned time (may be empty), title and who speaks or leads it."""
+    """One programme item: its planned time (may be empty), what kind of item it is, title and who leads it."""
 
     position: int
     time: str
     title: str
     speaker: str = ""
+    #: The kind in words ("Minute of silence"); empty for "other" or when the title already says it.
+    kind: str = ""
 
     @property
     def text(self) -> str:
-        """The item as one or two sentences."""
-        return " ".join(as_sentence(part) for part in (self.title, self.speaker) if part)
+        """The item as one to three sentences: "Opening. Welcome address. Speaker: …"."""
+        return " ".join(as_sentence(part) for part in (self.kind, self.title, self.speaker) if part)
 
 
 @dataclass(frozen=True)
@@ -164,6 +167,15 @@ def event_lead(event: Event, language: str, organisation: str) -> str:
     return " ".join(sentences)
 
 
+def agenda_kind_words(kind: str, title: str, language: str) -> str:
+    """What kind of item this is, in ``language``; empty for "other", unknown kinds and titles that say it
+    (in the release's words or in the interface's label: "Review of the exhibition" is an "Exhibition review")."""
+    words = _PHRASES[language].get(f"agenda_kind_{kind}", "")
+    if not words or title_names_kind(title, words) or title_names_kind(title, agenda_kind_label(kind, language)):
+        return ""
+    return words
+
+
 def agenda_entries(event: Event, language: str) -> tuple[AgendaEntry, ...]:
     """The programme in order, each speaker with full rank and position."""
     entries = []
@@ -172,12 +184,14 @@ def agenda_entries(event: Event, language: str) -> tuple[AgendaEntry, ...]:
         if item.speaker is not None:
             key = "speaker_speech" if item.kind == AgendaKind.SPEECH else "speaker_other"
             speaker = phrase(language, key, person=_person(item.speaker, language))
+        title = item.text("title", language)
         entries.append(
             AgendaEntry(
                 position=position,
                 time=clock(item.planned_start, language) if item.planned_start else "",
-                title=item.text("title", language),
+                title=title,
                 speaker=speaker,
+                kind=agenda_kind_words(item.kind, title, language),
             )
         )
     return tuple(entries)
