@@ -23,15 +23,15 @@ $(BIN)/python:
 
 # Everything is installed from the committed lock (requirements/*.txt, with hashes); `make lock` refreshes it.
 # The package itself is installed without build isolation, so that its build backend comes from the lock too.
-$(VENV)/.installed: pyproject.toml requirements/build.txt requirements/run.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/build.txt
-	$(BIN)/pip install --quiet --require-hashes -r requirements/run.txt
+$(VENV)/.installed: pyproject.toml requirements/requirements-build.txt requirements/requirements-run.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/requirements-build.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/requirements-run.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml requirements/build.txt requirements/dev.txt | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/build.txt
-	$(BIN)/pip install --quiet --require-hashes -r requirements/dev.txt
+$(VENV)/.installed-dev: pyproject.toml requirements/requirements-build.txt requirements/requirements-dev.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --require-hashes -r requirements/requirements-build.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements/requirements-dev.txt
 	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@ $(VENV)/.installed
 

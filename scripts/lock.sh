@@ -4,7 +4,7 @@
 set -euo pipefail
 uv=${UV:-.venv/bin/uv}
 common=(--quiet --universal --python-version 3.11 --generate-hashes --no-header --index-url https://pypi.org/simple)
-"$uv" pip compile "${common[@]}" requirements/build.in -o requirements/build.txt
-"$uv" pip compile "${common[@]}" pyproject.toml -o requirements/run.txt
-"$uv" pip compile "${common[@]}" pyproject.toml --extra dev -c requirements/run.txt -o requirements/dev.txt
-echo "Locked: requirements/build.txt, run.txt, dev.txt. Commit them with pyproject.toml."
+"$uv" pip compile "${common[@]}" requirements/build.in -o requirements/requirements-build.txt
+"$uv" pip compile "${common[@]}" pyproject.toml -o requirements/requirements-run.txt
+"$uv" pip compile "${common[@]}" pyproject.toml --extra dev -c requirements/requirements-run.txt -o requirements/requirements-dev.txt
+echo "Locked: requirements/requirements-{build,run,dev}.txt. Commit them with pyproject.toml."

@@ -29,7 +29,7 @@ def _project() -> dict:
         return tomllib.load(handle)
 
 
-@pytest.mark.parametrize(("lock", "groups"), [("run.txt", ()), ("dev.txt", ("dev",))])
+@pytest.mark.parametrize(("lock", "groups"), [("requirements-run.txt", ()), ("requirements-dev.txt", ("dev",))])
 def test_every_dependency_is_pinned_at_a_version_pyproject_accepts(lock, groups):
     project = _project()["project"]
     wanted = [Requirement(line) for line in project["dependencies"]]
@@ -47,7 +47,7 @@ def test_every_dependency_is_pinned_at_a_version_pyproject_accepts(lock, groups)
 
 
 def test_every_pin_carries_a_hash():
-    for lock in ("build.txt", "run.txt", "dev.txt"):
+    for lock in ("requirements-build.txt", "requirements-run.txt", "requirements-dev.txt"):
         entries = re.split(r"\n(?=\S)", (ROOT / "requirements" / lock).read_text(encoding="utf-8"))
         unhashed = [entry.split()[0] for entry in entries if PIN.match(entry) and "--hash=sha256:" not in entry]
         assert unhashed == [], lock
@@ -55,5 +55,5 @@ def test_every_pin_carries_a_hash():
 
 def test_the_build_backend_is_locked():
     backend = [Requirement(line) for line in _project()["build-system"]["requires"]]
-    pins = _pins("build.txt")
+    pins = _pins("requirements-build.txt")
     assert all(pins.get(canonicalize_name(r.name)) in r.specifier for r in backend)
