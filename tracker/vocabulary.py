@@ -122,11 +122,11 @@ def in_language(language: str | None) -> Iterator[None]:
         yield
 
 
-def _label(table: Mapping[str, Any], value: str | None, language: str | None, default: str | None = None) -> str:
+def _label(table: Mapping[str, Any], value: str | None, language: str | None) -> str:
     """``value``'s label from ``table`` in ``language`` (else the reader's); unknown values are shown as given."""
     label = table.get(value) if value is not None else None
     if label is None:
-        return default if default is not None else (value or "")
+        return value or ""
     with in_language(language):
         return str(label)
 
