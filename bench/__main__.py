@@ -42,10 +42,9 @@ def _seed(app: Any) -> tuple[int, int]:
         db.session.add_all(parents)
         units = []
         for n in range(5000):
-            unit = Unit(code=f"U{n:05d}", name=f"Unit {n} — İdarə {n} / Управление {n}",
-                        contact_emails=[f"u{n}@units.example.org"], parent=parents[n % 20] if n % 3 else None)
-            unit.set_translation("name", "az", f"İdarə {n}")
-            unit.set_translation("name", "ru", f"Управление {n}")
+            unit = Unit(code=f"U{n:05d}", contact_emails=[f"u{n}@units.example.org"],
+                        parent=parents[n % 20] if n % 3 else None)
+            unit.set_texts("name", {"az": f"İdarə {n}", "ru": f"Управление {n}", "en": f"Unit {n}"})
             units.append(unit)
         db.session.add_all(units)
         clerk = User(email="clerk@example.org", name="Aygün Məmmədova", role="representative", unit=units[0])
@@ -131,6 +130,7 @@ def main_reports() -> int:
         from tracker.extensions import db
         from tracker.models import Event
         from tracker.reports import services
+        from tracker.settings import Settings
 
         app = create_app({
             "TESTING": True,
@@ -140,21 +140,22 @@ def main_reports() -> int:
         began = time.perf_counter()
         small_id, large_id = _seed(app)
         print(f"seeded 5,000 units and 5,100 invitations in {time.perf_counter() - began:.1f} s")
+        config = Settings.from_config(app.config)
 
         def pdf() -> bytes:
             event = services.load_event(small_id)
             assert event is not None
-            return services.render_release(services.event_release(event, "az", app.config), "pdf")
+            return services.render_release(services.event_release(event, "az", config), "pdf")
 
         def xlsx() -> bytes:
             event = db.session.get(Event, large_id)
-            sheet = services.attendance_sheet(event, "ru", app.config)
+            sheet = services.attendance_sheet(event, "ru", config)
             assert len(sheet.rows) == 5000
             return services.render_sheet(sheet, "xlsx")
 
         def csv() -> bytes:
             return services.render_sheet(services.attendance_sheet(db.session.get(Event, large_id), "ru",
-                                                                   app.config), "csv")
+                                                                   config), "csv")
 
         measured = {"pdf_100_units": _time(app, pdf), "xlsx_5000_rows": _time(app, xlsx),
                     "csv_5000_rows": _time(app, csv)}

@@ -83,9 +83,8 @@ def _seed(app: Any) -> tuple[int, int, list[int]]:
         db.create_all()
         units = []
         for n in range(UNITS):
-            unit = Unit(code=f"U{n:05d}", name=f"Unit {n}", contact_emails=[f"u{n}@units.example.org"])
-            unit.set_translation("name", "az", f"İdarə {n}")
-            unit.set_translation("name", "ru", f"Управление {n}")
+            unit = Unit(code=f"U{n:05d}", contact_emails=[f"u{n}@units.example.org"])
+            unit.set_texts("name", {"az": f"İdarə {n}", "ru": f"Управление {n}", "en": f"Unit {n}"})
             units.append(unit)
         venue = Venue(name="Assembly hall", address="Head office", capacity=5000)
         start = datetime.now(UTC).replace(microsecond=0) + timedelta(days=30)

@@ -15,3 +15,18 @@ if ! command -v redis-server >/dev/null && [ -n "${CI:-}" ]; then
   echo "error: the tests need redis-server (apt-get install redis-server, as root)." >&2
   exit 1
 fi
+
+# WeasyPrint (PDF releases) subsets the fonts it embeds with HarfBuzz's subsetter; without it, it warns (an
+# error under the tests' filterwarnings) and embeds whole fonts.
+if ! ldconfig -p | grep -q 'libharfbuzz-subset\.so\.0'; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+    echo "Installing Debian's libharfbuzz-subset0 for PDF output …"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq >/dev/null
+    apt-get install -y -qq libharfbuzz-subset0 >/dev/null
+  fi
+fi
+if ! ldconfig -p | grep -q 'libharfbuzz-subset\.so\.0' && [ -n "${CI:-}" ]; then
+  echo "error: PDF output needs libharfbuzz-subset0 (apt-get install libharfbuzz-subset0, as root)." >&2
+  exit 1
+fi

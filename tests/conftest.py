@@ -29,6 +29,7 @@ from sqlalchemy.engine import make_url
 from werkzeug.routing import Rule
 
 from tests.helpers import PASSWORD
+from tracker import config as tracker_config
 from tracker import create_app
 from tracker.config import normalise_database_url
 from tracker.extensions import db
@@ -328,9 +329,23 @@ def runner(app: Flask) -> Any:
     return app.test_cli_runner()
 
 
+def _as_entered(obj: Any) -> None:
+    """Store the factories' plain texts as a form would: a plain text given (``make_unit("CIT", "Citizenship")``)
+    is the primary language's text, or, where ``translations=`` gives that language too, the English text (as
+    the older tests were written). The plain column then mirrors the primary language's text, as
+    :meth:`~tracker.models.types.TranslatableMixin.set_texts` does."""
+    primary = tracker_config.CONTENT_LANGUAGE
+    for item in (obj, *getattr(obj, "agenda", ())):
+        for field in getattr(item, "TEXT_FIELDS", ()):
+            plain, texts = getattr(item, field), item.texts(field)
+            if plain and plain not in texts.values():
+                item.set_texts(field, {"en" if primary in texts else primary: plain})
+
+
 def _save(app: Flask, obj: Any) -> Any:
     """Commit ``obj`` in its own app context and hand it back detached with its columns loaded."""
     with app.app_context():
+        _as_entered(obj)
         db.session.add(obj)
         db.session.commit()
         db.session.refresh(obj)
@@ -340,13 +355,17 @@ def _save(app: Flask, obj: Any) -> Any:
 
 @pytest.fixture
 def make_unit(app: Flask) -> Callable[..., Unit]:
-    """``make_unit(code="CIT", name=..., parent_id=..., contact_emails=[...])``."""
+    """``make_unit(code="CIT", name=..., parent_id=..., contact_emails=[...], language="ru")``.
+
+    Units read English (``language="en"``) unless a test says otherwise: the suite's emails are read in English.
+    """
     counter = iter(range(1, 10_000))
 
     def factory(code: str | None = None, name: str | None = None, **fields: Any) -> Unit:
         n = next(counter)
         code = code or f"U{n}"
         fields.setdefault("contact_emails", [f"{code.lower()}@units.example.org"])
+        fields.setdefault("language", "en")
         return _save(app, Unit(code=code, name=name or f"Unit {code}", **fields))
 
     return factory

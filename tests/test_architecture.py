@@ -25,6 +25,7 @@ MAY_CALL: dict[str, set[str]] = {
     "attendance": {"events"},
     "calendar": {"events", "attendance"},
     "reports": {"events"},
+    "home": {"events", "attendance", "reports"},
 }
 
 #: Rules and tools every area may use; they import no area (only each other).

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError, SAWarning
 from tracker import create_app
 from tracker.config import normalise_database_url
 from tracker.extensions import db
+from tracker.models import Unit
 
 #: The head before the integrity migration: the data test starts there.
 BEFORE_INTEGRITY = "853136d9feea"
@@ -244,7 +245,10 @@ def test_upgrade_repairs_every_row_the_new_rules_refuse_and_loses_none(empty_dat
         units, users = rows("units"), rows("users")
         assert (units[1].code, units[2].code, units[3].code) == ("CIT", "cit-2", "GANJA")
         assert units[3].name == "Ganja\nregional office" and units[3].parent_id == 1
-        assert units[1].translations == {"name": {"az": "Vətəndaşlıq idarəsi", "ru": "Гражданство"}}
+        # Texts per language (3d4e5f607182): the plain English text joins the others; the plain column mirrors az.
+        assert units[1].translations == {"name": {"az": "Vətəndaşlıq idarəsi", "ru": "Гражданство",
+                                                  "en": "Citizenship department"}}
+        assert units[1].name == "Vətəndaşlıq idarəsi"
         assert (users[2].email, users[2].active) == ("cit@example.org", True)
         assert (users[3].email, users[3].active, users[3].unit_id) == ("duplicate-3-CIT@Example.org", False, 2)
         assert (users[4].role, users[4].unit_id) == ("organiser", None)
@@ -260,8 +264,8 @@ def test_upgrade_repairs_every_row_the_new_rules_refuse_and_loses_none(empty_dat
         assert series[2].commemorated_on == date(2200, 12, 31)
 
         events = rows("events")
-        assert events[1].title == "Commemoration\nceremony"
-        assert events[1].translations == {"title": {"az": "Anım mərasimi"}}
+        assert events[1].title == "Anım mərasimi"
+        assert events[1].translations == {"title": {"az": "Anım mərasimi", "en": "Commemoration\nceremony"}}
         assert (_utc(events[1].starts_at), _utc(events[1].ends_at)) == (T0, T0 + 1.5 * HOUR)
         assert _utc(events[2].ends_at) == _utc(events[2].starts_at) + HOUR == T0 + 25 * HOUR
         assert _utc(events[3].starts_at) == datetime(2200, 12, 31, tzinfo=UTC)
@@ -432,3 +436,126 @@ def test_agenda_kinds_migration_allows_the_new_kinds_and_downgrade_makes_them_ot
     assert not _kind_refused(app, event_id, "closing")
     with app.app_context():
         db.engine.dispose()
+
+
+# --- unit language -------------------------------------------------------------------------------------
+
+UNIT_LANGUAGE = "2c3d4e5f6071"
+BEFORE_UNIT_LANGUAGE = "1b2c3d4e5f60"
+
+
+def _unit_columns_and_codes(app: Flask) -> tuple[set[str], dict[str, str | None]]:
+    """The columns of ``units`` and code → language (``None`` without the column)."""
+    with app.app_context():
+        with db.engine.connect() as connection, _expression_indexes_not_reflected():
+            columns = {column["name"] for column in inspect(connection).get_columns("units")}
+            query = "SELECT code, language FROM units" if "language" in columns else "SELECT code, NULL FROM units"
+            rows = connection.execute(text(query)).all()
+        db.engine.dispose()
+    return columns, {code: value for code, value in rows}
+
+
+def _insert_unit(app: Flask, code: str, **values: Any) -> None:
+    with app.app_context():
+        with db.engine.begin() as connection:
+            table = _tables(connection)["units"]
+            connection.execute(table.insert(), {"code": code, "name": code, "contact_emails": [], "active": True,
+                                                "feed_token": f"token-{code}", "translations": {}, **values})
+        db.engine.dispose()
+
+
+def test_unit_language_migration_gives_existing_units_the_primary_language_and_downgrade_drops_it(
+    empty_database_url, tmp_path, monkeypatch
+):
+    app = _app(empty_database_url, tmp_path, monkeypatch)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade", BEFORE_UNIT_LANGUAGE])
+    assert result.exit_code == 0, result.output
+    _insert_unit(app, "CIT")
+    assert "language" not in _unit_columns_and_codes(app)[0]
+
+    result = runner.invoke(args=["db", "upgrade", UNIT_LANGUAGE])
+    assert result.exit_code == 0, result.output
+    _insert_unit(app, "GANJA", language="ru")
+    _insert_unit(app, "IT")  # written by something that does not know the column: the database's default
+    assert _unit_columns_and_codes(app)[1] == {"CIT": "az", "GANJA": "ru", "IT": "az"}
+    with pytest.raises(IntegrityError):
+        _insert_unit(app, "NONE", language=None)  # NOT NULL
+
+    with _expression_indexes_not_reflected():
+        result = runner.invoke(args=["db", "downgrade", BEFORE_UNIT_LANGUAGE])
+    assert result.exit_code == 0, result.output
+    columns, codes = _unit_columns_and_codes(app)
+    assert "language" not in columns and set(codes) == {"CIT", "GANJA", "IT"}  # every unit kept
+    with pytest.raises(IntegrityError):
+        _insert_unit(app, "cit")  # the case-insensitive unique index survived the table's rebuild
+
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert _unit_columns_and_codes(app)[1] == {"CIT": "az", "GANJA": "az", "IT": "az"}
+
+
+# --- texts per language --------------------------------------------------------------------------------
+
+TEXTS_PER_LANGUAGE = "3d4e5f607182"
+
+
+def _unit_texts(app: Flask) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Code → (plain name, translations) as stored."""
+    with app.app_context():
+        with db.engine.connect() as connection:
+            table = _tables(connection)["units"]
+            rows = connection.execute(sa.select(table.c.code, table.c.name, table.c.translations)).all()
+        db.engine.dispose()
+    return {code: (name, translations) for code, name, translations in rows}
+
+
+def test_texts_migration_keeps_every_language_and_mirrors_the_primary_one(empty_database_url, tmp_path, monkeypatch):
+    app = _app(empty_database_url, tmp_path, monkeypatch)
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["db", "upgrade", UNIT_LANGUAGE])
+    assert result.exit_code == 0, result.output
+    # The previous layout: the plain column in the content language of the time (English), the others apart.
+    _insert_unit(app, "CIT", name="Citizenship Department",
+                 translations={"name": {"az": "Vətəndaşlıq idarəsi", "ru": "Управление гражданства"}})
+    _insert_unit(app, "IT", name="IT Department")  # never translated
+    _insert_unit(app, "HR", name="", translations={"name": {"ru": "Кадры"}})
+
+    result = runner.invoke(args=["db", "upgrade", TEXTS_PER_LANGUAGE])
+    assert result.exit_code == 0, result.output
+    texts = _unit_texts(app)
+    assert texts["CIT"] == ("Vətəndaşlıq idarəsi", {"name": {
+        "az": "Vətəndaşlıq idarəsi", "en": "Citizenship Department", "ru": "Управление гражданства"}})
+    assert texts["IT"] == ("IT Department", {"name": {"en": "IT Department"}})  # no Azerbaijani yet: kept as it was
+    assert texts["HR"] == ("", {"name": {"ru": "Кадры"}})
+    with app.app_context():
+        readers = {unit.code: (unit.text("name", "en"), unit.text("name", "ru"))
+                   for unit in db.session.execute(db.select(Unit)).scalars()}
+        db.session.remove()
+        db.engine.dispose()
+    assert readers == {"CIT": ("Citizenship Department", "Управление гражданства"),
+                       "IT": ("IT Department", "IT Department"), "HR": ("Кадры", "Кадры")}
+
+    with _expression_indexes_not_reflected():
+        result = runner.invoke(args=["db", "downgrade", UNIT_LANGUAGE])
+    assert result.exit_code == 0, result.output
+    texts = _unit_texts(app)
+    assert texts["CIT"][0] == "Citizenship Department"  # the plain column back in the previous content language
+    assert texts["CIT"][1]["name"]["az"] == "Vətəndaşlıq idarəsi" and texts["IT"][0] == "IT Department"
+
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert _unit_texts(app)["CIT"][0] == "Vətəndaşlıq idarəsi"
+
+
+def test_texts_migration_reads_the_previous_content_language_from_the_environment(
+    empty_database_url, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("TRACKER_PREVIOUS_CONTENT_LANGUAGE", "ru")
+    app = _app(empty_database_url, tmp_path, monkeypatch)
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["db", "upgrade", UNIT_LANGUAGE]).exit_code == 0
+    _insert_unit(app, "CIT", name="Управление", translations={"name": {"az": "İdarə"}})
+    result = runner.invoke(args=["db", "upgrade"])
+    assert result.exit_code == 0, result.output
+    assert _unit_texts(app)["CIT"] == ("İdarə", {"name": {"az": "İdarə", "ru": "Управление"}})

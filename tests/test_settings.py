@@ -38,3 +38,19 @@ def test_missing_keys_take_the_defaults_and_names_fall_back_to_the_content_langu
 def test_secrets_stay_out_of_the_representation():
     shown = repr(Settings.from_config({"SECRET_KEY": "s3cret-key", "SMTP_URL": "smtp://user:pa55word@mail"}))
     assert "s3cret-key" not in shown and "pa55word" not in shown
+
+
+def test_languages_come_from_the_environment_as_a_list():
+    from tracker.config import from_environment
+
+    assert from_environment({"TRACKER_LANGUAGES": "az, ru"})["LANGUAGES"] == ("az", "ru")
+
+
+@pytest.mark.parametrize(("languages", "primary", "words"), [
+    (("az", "de"), "az", "not de"),
+    ((), "az", "not none"),
+    (("ru", "en"), "az", "CONTENT_LANGUAGE 'az'"),
+])
+def test_languages_without_catalogs_or_a_primary_outside_them_stop_the_start(languages, primary, words):
+    with pytest.raises(ValueError, match=words):
+        Settings.from_config({"LANGUAGES": languages, "CONTENT_LANGUAGE": primary})

@@ -19,8 +19,10 @@ from tracker.vocabulary import (
     kind_label,
     language_list,
     organisation_name,
+    position_in_sentence,
     role_label,
     status_label,
+    tally_words,
 )
 
 # --- Labels ----------------------------------------------------------------------------------------------
@@ -61,6 +63,35 @@ def test_the_organisation_is_named_in_the_language_asked_for(app):
         assert organisation_name("ru", {"ORGANISATION_NAME": "Agency"}) == "Agency"
 
 
+# --- A position inside a sentence ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("position", "language", "expected"), [
+    ("Начальник Службы", "ru", "начальник Службы"),  # the proper noun further on keeps its capital
+    ("Заместитель начальника Службы", "ru", "заместитель начальника Службы"),
+    ("Xidmətin rəisi", "az", "xidmətin rəisi"),
+    ("İdarənin rəisi", "az", "idarənin rəisi"),  # Azerbaijani dotted İ lowers to i, not "i̇"
+    ("Iİ şöbənin rəisi", "az", "Iİ şöbənin rəisi"),
+    ("Işıqlandırma şöbəsinin rəisi", "az", "ışıqlandırma şöbəsinin rəisi"),  # dotless I lowers to ı
+    ("DTX rəisi", "az", "DTX rəisi"),  # an acronym stays
+    ("МВД России", "ru", "МВД России"),
+    ("Head of the Service", "en", "Head of the Service"),  # English keeps the capital
+    ("начальник отдела", "ru", "начальник отдела"),
+    ("", "ru", ""),
+    ("Я", "ru", "Я"),
+])
+def test_a_position_is_lower_case_mid_sentence_in_az_and_ru_only(app, position, language, expected):
+    with app.test_request_context("/"):  # the reader's English does not matter: the language asked for does
+        assert position_in_sentence(position, language) == expected
+
+
+def test_a_position_follows_the_readers_language_when_none_is_asked_for(app):
+    with app.test_request_context("/", headers={"Accept-Language": "ru"}):
+        assert position_in_sentence("Начальник Службы") == "начальник Службы"
+    with app.test_request_context("/", headers={"Accept-Language": "en"}):
+        assert position_in_sentence("Head of the Service") == "Head of the Service"
+
+
 # --- No choice ---------------------------------------------------------------------------------------------
 
 
@@ -99,11 +130,11 @@ def test_optional_selects_offer_the_same_none_entry(client, login):
 def test_the_site_languages_come_from_configuration(app):
     with app.app_context():
         assert site_languages() == ("az", "ru", "en")
-        assert primary_language() == "en"
-        assert translation_languages() == ("az", "ru")
+        assert primary_language() == "az"
+        assert translation_languages() == ("ru", "en")
         app.config["LANGUAGES"] = ("en", "az")
         assert site_languages() == ("en", "az")
-        assert translation_languages() == ("az",)
+        assert translation_languages() == ("en",)
 
 
 def test_the_switcher_offers_only_the_configured_languages_in_their_order(app, client):
@@ -123,11 +154,34 @@ def test_the_account_form_offers_the_configured_languages(app, client, login):
     assert re.findall(r'<option[^>]*value="(\w*)"', select.group(0)) == ["", "az", "en"]
 
 
-def test_translation_fields_are_offered_in_every_site_language_but_the_primary(client, login):
+def test_translation_fields_are_offered_in_every_site_language_but_the_primary(app, client, login):
     login("organiser")
     event_page = client.get("/events/new").get_data(as_text=True)
     unit_page = client.get("/units/new").get_data(as_text=True)
-    for code in translation_languages():
+    with app.app_context():
+        primary, others = primary_language(), translation_languages()
+    assert others and primary not in others
+    for code in others:
         assert f'name="title_{code}"' in event_page and f'name="description_{code}"' in event_page
         assert f'name="name_{code}"' in unit_page
-    assert 'name="title_en"' not in event_page
+    assert 'name="title"' in event_page and 'name="name"' in unit_page  # the primary language's own field
+    assert f'name="title_{primary}"' not in event_page and f'name="name_{primary}"' not in unit_page
+
+
+def test_tally_words_agree_with_the_number_in_russian(app):
+    with app.test_request_context():
+        assert [tally_words("accepted", n, "ru") for n in (1, 2, 5, 21)] == [
+            "будет присутствовать", "будут присутствовать", "будут присутствовать", "будет присутствовать"]
+        assert [tally_words("declined", n, "ru") for n in (1, 3)] == ["не будет", "не будут"]
+        assert tally_words("accepted", 4, "az") == tally_words("accepted", 1, "az") == "iştirak edəcək"
+        assert tally_words("tentative", 2, "en") == "maybe" and tally_words("pending", 0, "en") == "no answer yet"
+
+
+def test_the_dashboard_tally_reads_right_in_russian(client, login, make_event, make_unit, make_invitation):
+    login("organiser", language="ru")
+    event = make_event()
+    for code in ("CIT", "IT"):
+        make_invitation(event, make_unit(code), status="accepted", headcount=2)
+    make_invitation(event, make_unit("HR"), status="declined", headcount=0)
+    html = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
+    assert "<strong>2</strong> будут присутствовать" in html and "<strong>1</strong> не будет" in html

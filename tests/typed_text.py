@@ -2,7 +2,7 @@
 
 Pieces come from every corner that has broken exports before or could: C0 controls, DEL, CR and CRLF, lone
 surrogates, U+FFFE and U+FFFF, right-to-left marks and scripts, zero-width characters, emoji sequences,
-combining marks, characters DejaVu (the PDF font) lacks, markup and formula characters; and 10,000-character
+combining marks, characters Noto Sans (the PDF font) lacks, markup and formula characters; and 10,000-character
 strings.
 """
 

@@ -14,7 +14,7 @@ from typing import Any
 #: Languages of the interface and of report texts, in the order the switcher shows them.
 LANGUAGES = ("az", "ru", "en")
 #: The language every translatable text is first written in; the others fall back to it.
-CONTENT_LANGUAGE = "en"
+CONTENT_LANGUAGE = "az"
 
 DEFAULTS: dict[str, Any] = {
     "TIMEZONE": "Asia/Baku",
@@ -32,11 +32,16 @@ DEFAULTS: dict[str, Any] = {
     "BASE_URL": "",
     #: The root of links built outside any request while BASE_URL is empty; `make run` sets it to its own address.
     "DEFAULT_BASE_URL": "http://127.0.0.1:5000",
-    #: Language of emails to units; empty means BABEL_DEFAULT_LOCALE.
+    #: Language of emails to no unit and no one with a language (a password reset for an account without one);
+    #: empty means BABEL_DEFAULT_LOCALE. Emails to a unit are in the unit's language (``Unit.language``).
     "MAIL_LANGUAGE": "",
     "MAIL_FROM": "tracker@migration.example.org",
     "ORGANIZER_EMAIL": "protocol@migration.example.org",
     "ORGANIZER_NAME": "Protocol Office",
+    #: The organiser's name in the other languages (emails, calendar files and pages in that language); empty
+    #: falls back to ORGANIZER_NAME.
+    "ORGANIZER_NAME_AZ": "Protokol şöbəsi",
+    "ORGANIZER_NAME_RU": "Протокольный отдел",
     "SMTP_URL": "",
     #: Folder of the .eml files written when SMTP_URL is empty; empty means ``<instance>/outbox``.
     "OUTBOX_DIR": "",
@@ -105,6 +110,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
             settings[key] = int(value)
         elif key in _BOOL_KEYS:
             settings[key] = value.lower() in {"1", "true", "yes", "on"}
+        elif key == "LANGUAGES":
+            settings[key] = tuple(code.strip() for code in value.split(",") if code.strip())
         else:
             settings[key] = value
     if environ.get("DATABASE_URL"):

@@ -14,13 +14,19 @@ from flask import render_template, request
 from flask_babel import get_translations, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from wtforms import Field
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
 
+from . import config
 from .errors import RuleError
 from .extensions import db
-from .i18n import N_
+from .i18n import N_, primary_language, translation_languages
+from .models.types import TranslatableMixin
+from .vocabulary import native_language_name
 
 T = TypeVar("T")
+F = TypeVar("F", bound="MultilingualForm")
 
 #: The WTForms messages our fields and validators can show (wording exactly as in WTForms 3). A form that
 #: starts using another validator or field type adds its message here.
@@ -116,6 +122,96 @@ class BaseForm(FlaskForm):
             db.session.rollback()
             self.add_error(error)
             return None
+
+
+# --- Texts entered in every language ---------------------------------------------------------------------
+
+
+def in_every_language(*names: str) -> Callable[[type[F]], type[F]]:
+    """Class decorator: the listed text fields are entered once per site language.
+
+    The declared field (``title``) takes the primary language's text and keeps its validators (a required
+    title is required in the primary language). A copy ``<name>_<code>`` is added for every language the
+    interface is translated into, optional; each form keeps those of the site's languages (see
+    :meth:`MultilingualForm.arrange_languages`). Labels name the language in itself: "Başlıq — Azərbaycanca".
+    """
+
+    def decorate(form_class: type[F]) -> type[F]:
+        for name in names:
+            unbound = getattr(form_class, name)
+            validators = [v for v in unbound.kwargs.get("validators", ()) if not getattr(v, "field_flags", {})
+                          .get("required")]
+            for code in config.LANGUAGES:
+                kwargs = {**unbound.kwargs, "validators": [Optional(), *validators]}
+                setattr(form_class, f"{name}_{code}", unbound.field_class(*unbound.args, **kwargs))
+        form_class.multilingual = (*form_class.multilingual, *names)
+        return form_class
+
+    return decorate
+
+
+class MultilingualForm(BaseForm):
+    """A form with texts entered per language (declared with :func:`in_every_language`).
+
+    ``form.title`` holds the primary language's text, ``form.title_ru`` and so on the others; the inputs of
+    languages the site does not offer, and the copy of the primary one, are removed when the form is made.
+    """
+
+    #: The fields entered in every language, in declaration order.
+    multilingual: tuple[str, ...] = ()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.arrange_languages()
+
+    def arrange_languages(self) -> None:
+        """Keep one input per site language, label each with its language, mark each with ``lang``."""
+        primary, others = primary_language(), translation_languages()
+        for name in self.multilingual:
+            field = self[name]
+            subject = field.label.text
+            field.label.text = f"{subject} — {native_language_name(primary)}"
+            field.render_kw = {**(field.render_kw or {}), "lang": primary}
+            for code in config.LANGUAGES:
+                copy_name = f"{name}_{code}"
+                if code not in others:
+                    del self[copy_name]
+                    continue
+                copy = self[copy_name]
+                copy.label.text = f"{subject} — {native_language_name(code)}"
+                copy.render_kw = {**(copy.render_kw or {}), "lang": code}
+
+    def language_inputs(self, name: str) -> list[Field]:
+        """The inputs of ``name``, the primary language's first, then the others in the site's order."""
+        return [self[name], *(self[f"{name}_{code}"] for code in translation_languages())]
+
+    def show_texts(self, obj: TranslatableMixin) -> None:
+        """Fill every language's input from ``obj``'s texts (when showing the form, not after a post)."""
+        for name, value in texts_data(obj, *self.multilingual).items():
+            self[name].data = value
+
+    def translations(self) -> dict[str, dict[str, str]]:
+        """The texts entered in the other languages, ``{"title": {"ru": ..., "en": ...}}`` (empty removes)."""
+        return {
+            name: {code: (self[f"{name}_{code}"].data or "").strip() for code in translation_languages()}
+            for name in self.multilingual
+        }
+
+
+def texts_data(obj: TranslatableMixin, *names: str) -> dict[str, str]:
+    """The initial values of a :class:`MultilingualForm`'s inputs of ``names``, from ``obj``'s texts.
+
+    The primary input stays empty where ``obj`` has no text in the primary language (say, after the site
+    changed its primary language): the other inputs show what there is, and the form asks for it.
+    """
+    primary = primary_language()
+    data: dict[str, str] = {}
+    for name in names:
+        texts = obj.texts(name)
+        data[name] = texts.get(primary, "")
+        data.update({f"{name}_{code}": texts.get(code, "") for code in translation_languages()})
+    return data
+
 
 
 # --- Confirmation of destructive actions --------------------------------------------------------------------

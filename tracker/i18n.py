@@ -6,11 +6,11 @@ from datetime import date, datetime
 from typing import Any
 
 from babel.dates import format_date, format_datetime, format_time
-from flask import Flask, has_app_context, has_request_context, request, session
+from flask import Flask, g, has_app_context, has_request_context, request, session
 from flask_login import current_user
 
 from . import config as defaults
-from .settings import settings
+from .settings import content_language, settings
 
 
 def N_(message: str) -> str:
@@ -37,7 +37,7 @@ def primary_language() -> str:
     to it."""
     if not has_app_context():
         return defaults.CONTENT_LANGUAGE
-    return settings().content_language
+    return content_language()
 
 
 def translation_languages() -> tuple[str, ...]:
@@ -47,7 +47,8 @@ def translation_languages() -> tuple[str, ...]:
 
 
 def select_locale() -> str:
-    """The signed-in user's language, else the session's choice, else the browser's."""
+    """The signed-in user's language, else the session's choice, else the page's own (:func:`open_page_in`),
+    else the browser's."""
     languages = site_languages()
     if not has_request_context():
         # Commands and workers: the content language; emails choose their language explicitly.
@@ -57,6 +58,9 @@ def select_locale() -> str:
     chosen = session.get("language")
     if chosen in languages:
         return str(chosen)
+    suggested = g.get("page_language")
+    if suggested in languages:
+        return str(suggested)
     return request.accept_languages.best_match(languages) or settings().default_language
 
 
@@ -66,8 +70,25 @@ def select_timezone() -> str:
 
 
 def mail_language() -> str:
-    """The language emails to units are written in: ``MAIL_LANGUAGE``, else the default locale."""
+    """The language of emails to no unit and to no one who chose one (``MAIL_LANGUAGE``, else the default
+    locale): a password reset for an account without a language. Emails to a unit use :func:`unit_language`."""
     return settings().mail_language
+
+
+def unit_language(unit: Any) -> str:
+    """The language of everything sent to ``unit``: its emails, their ``.ics``, its feed, the page its answer
+    link opens. The unit's own (``Unit.language``) while the site offers it, else the primary language."""
+    code = getattr(unit, "language", None)
+    return str(code) if code in site_languages() else primary_language()
+
+
+def open_page_in(language: str) -> None:
+    """Show this request's page in ``language`` unless the visitor chose one (their account's language or the
+    switcher's choice, which win): the answer link a unit was emailed opens in the unit's language."""
+    from flask_babel import refresh
+
+    g.page_language = language
+    refresh()
 
 
 def current_language() -> str:

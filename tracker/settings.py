@@ -73,7 +73,8 @@ class Settings:
     content_language: str = defaults.CONTENT_LANGUAGE
     #: ``BABEL_DEFAULT_LOCALE``: the language when nothing else says which.
     default_language: str = "en"
-    #: The language of emails to units: ``MAIL_LANGUAGE``, else the default language.
+    #: The language of emails to no unit and no one with a language (``MAIL_LANGUAGE``, else the default language);
+    #: emails to a unit are in the unit's (``Unit.language``).
     mail_language: str = "en"
     #: ``ORGANISATION_NAME`` and its names in other languages (``ORGANISATION_NAME_AZ`` …).
     organisation_name: str = ""
@@ -85,6 +86,8 @@ class Settings:
     #: ``ORGANIZER_EMAIL``, ``ORGANIZER_NAME``: who invites (Reply-To, the calendar's ORGANIZER).
     organizer_email: str = ""
     organizer_name: str = ""
+    #: ``ORGANIZER_NAME_AZ`` …: the organiser's name in other languages.
+    organizer_names: Mapping[str, str] = field(default_factory=dict)
     #: ``SMTP_URL``: where mail goes; empty writes ``.eml`` files to ``outbox_dir``. It may hold a password,
     #: so it is left out of ``repr``.
     smtp_url: str = field(default="", repr=False)
@@ -125,6 +128,12 @@ class Settings:
 
         default_language = str(get("BABEL_DEFAULT_LOCALE") or get("CONTENT_LANGUAGE"))
         languages = tuple(get("LANGUAGES"))
+        unknown = [code for code in languages if code not in defaults.LANGUAGES]
+        if not languages or unknown:
+            raise ValueError(f"LANGUAGES must list some of {', '.join(defaults.LANGUAGES)} (the languages with "
+                             f"catalogs); not {', '.join(unknown) or 'none'}")
+        if get("CONTENT_LANGUAGE") not in languages:
+            raise ValueError(f"CONTENT_LANGUAGE {get('CONTENT_LANGUAGE')!r} is not one of LANGUAGES")
         return cls(
             secret_key=str(config.get("SECRET_KEY") or ""),
             base_url=str(get("BASE_URL") or "").strip().rstrip("/"),
@@ -143,6 +152,10 @@ class Settings:
             mail_from=str(get("MAIL_FROM")),
             organizer_email=str(get("ORGANIZER_EMAIL") or ""),
             organizer_name=str(get("ORGANIZER_NAME") or ""),
+            organizer_names={
+                key.removeprefix("ORGANIZER_NAME_").lower(): str(value)
+                for key, value in config.items() if key.startswith("ORGANIZER_NAME_") and value
+            },
             smtp_url=str(get("SMTP_URL") or "").strip(),
             outbox_dir=str(get("OUTBOX_DIR") or ""),
             mail_max_attempts=int(get("MAIL_MAX_ATTEMPTS")),
@@ -165,6 +178,10 @@ class Settings:
     def organisation(self, language: str) -> str:
         """The agency's name in ``language``, else its name in the content language (``ORGANISATION_NAME``)."""
         return self.organisation_names.get(language) or self.organisation_name
+
+    def organizer(self, language: str) -> str:
+        """The organiser's name in ``language`` (``ORGANIZER_NAME_AZ`` …), else ``ORGANIZER_NAME``."""
+        return self.organizer_names.get(language) or self.organizer_name
 
     def root_url(self, *, from_request: bool = True) -> str:
         """The start of every absolute link, without a trailing slash.
@@ -216,3 +233,9 @@ def serving_address(url: str | None) -> Iterator[None]:
 def settings() -> Settings:
     """The settings of the current application, read from its config now (so they follow a changed value)."""
     return Settings.from_config(current_app.config)
+
+
+def content_language() -> str:
+    """``CONTENT_LANGUAGE`` alone, read without building every setting: each text shown asks for it."""
+    value = current_app.config.get("CONTENT_LANGUAGE")
+    return str(value or defaults.CONTENT_LANGUAGE)

@@ -75,9 +75,11 @@ def register_blueprints(app: Flask) -> None:
     from .calendar.views import bp as calendar_bp
     from .directory.views import bp as directory_bp
     from .events.views import bp as events_bp
+    from .home.views import bp as home_bp
     from .reports.views import bp as reports_bp
 
-    for blueprint in (auth_bp, admin_bp, directory_bp, events_bp, attendance_bp, calendar_bp, reports_bp):
+    for blueprint in (auth_bp, admin_bp, directory_bp, events_bp, attendance_bp, calendar_bp, reports_bp,
+                      home_bp):
         app.register_blueprint(blueprint)
 
 

@@ -19,13 +19,13 @@ def register_template_helpers(app: Flask) -> None:
     from .attendance.views import answered_by_text, attendance_panel
     from .calendar.views import calendar_links
     from .events.display import template_helpers
+    from .mail.delivery import failure_summary
     from .reports.views import report_panels
 
     i18n.register_template_helpers(app)
     app.jinja_env.globals.update(vocabulary.template_helpers())
-    # A global, not a context variable, so that macros imported without context (translated fields) see it.
-    app.jinja_env.globals["translation_languages"] = i18n.translation_languages
     app.jinja_env.globals.update(template_helpers())
+    app.jinja_env.filters["failure_summary"] = failure_summary
     for helper in (answered_by_text, attendance_panel):
         app.jinja_env.globals[helper.__name__] = helper
 

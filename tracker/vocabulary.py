@@ -5,8 +5,8 @@ from :mod:`tracker.templating`), so that "Attending" or "Ceremony" is written on
 tables hold lazy strings; the functions return the label in the reader's language, or in ``language`` when
 given (emails, calendar files and other builders that write in a unit's language, not the reader's).
 
-Report *content* (the sentence frames of a press release, the words of an exported attendance sheet) is not
-interface vocabulary; it lives in :mod:`tracker.reports.phrases`.
+Releases and attendance sheets take their labels from here too (a sheet's "Ola bilər" is the dashboard's);
+only the *sentences* of a press release, which need their own grammar, live in :mod:`tracker.reports.phrases`.
 
 This module imports no area: only the models' enumerations, :mod:`tracker.i18n` and :mod:`tracker.settings`.
 """
@@ -19,7 +19,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Any
 
 from babel import Locale
-from flask_babel import force_locale
+from flask_babel import force_locale, npgettext
 from flask_babel import lazy_gettext as _l
 
 from .i18n import current_language
@@ -65,6 +65,9 @@ ANSWER_LABELS: dict[str, Any] = {
     InvitationStatus.TENTATIVE: _l("Maybe"),
     InvitationStatus.DECLINED: _l("Not attending"),
 }
+
+#: A unit that came without an invitation, where an invited unit's answer would be (check-in, sheets).
+WALK_IN_LABEL: Any = _l("Came without invitation")
 
 #: The same answers inside a sentence or a tally ("Citizenship Department — maybe for …", "3 attending").
 ANSWER_WORDS: dict[str, Any] = {
@@ -169,9 +172,28 @@ def answer_label(status: str | None, language: str | None = None) -> str:
     return _label(ANSWER_LABELS, status or InvitationStatus.PENDING, language)
 
 
+def walk_in_label(language: str | None = None) -> str:
+    """What stands for the answer of a unit that came without an invitation ("Came without invitation")."""
+    with in_language(language):
+        return str(WALK_IN_LABEL)
+
+
 def answer_words(status: str, language: str | None = None) -> str:
     """A unit's answer inside a sentence (``tentative`` → "maybe")."""
     return _label(ANSWER_WORDS, status, language)
+
+
+def tally_words(status: str, count: int, language: str | None = None) -> str:
+    """The answer after a number of units in a tally ("3 attending", "3 будут присутствовать"): the words agree
+    with the number where the language wants it (Russian verbs do)."""
+    with in_language(language):
+        if status == InvitationStatus.ACCEPTED:
+            return npgettext("tally", "attending", "attending", count)
+        if status == InvitationStatus.TENTATIVE:
+            return npgettext("tally", "maybe", "maybe", count)
+        if status == InvitationStatus.DECLINED:
+            return npgettext("tally", "not attending", "not attending", count)
+        return npgettext("tally", "no answer yet", "no answer yet", count)
 
 
 def channel_label(via: str | None, language: str | None = None) -> str:
@@ -192,6 +214,29 @@ def audit_field_label(name: str, language: str | None = None) -> str:
 def role_label(role: str, language: str | None = None) -> str:
     """What a role is called ("Press officer")."""
     return _label(ROLE_LABELS, role, language)
+
+
+def position_in_sentence(position: str, language: str | None = None) -> str:
+    """A person's position as written inside a sentence: Azerbaijani and Russian lower its first letter.
+
+    "Председательствующий — начальник Службы", "Tədbirə xidmətin rəisi … sədrlik edib"; English keeps "Head
+    of the Service". Only the first letter is lowered, and only when the second is lower-case, so that proper
+    nouns further on ("Службы") and acronyms ("DTX rəisi") stay as typed. ``language`` is the reader's when
+    not given.
+    """
+    language = language or current_language()
+    if language not in _LOWER_CASE_POSITIONS or len(position) < 2:
+        return position
+    first, second = position[0], position[1]
+    if not (first.isupper() and second.islower()):
+        return position
+    # Azerbaijani pairs dotted İ with i and dotless I with ı.
+    lowered = {"İ": "i", "I": "ı"}.get(first, first.lower()) if language == "az" else first.lower()
+    return lowered + position[1:]
+
+
+#: Languages that write a position lower-case inside a sentence.
+_LOWER_CASE_POSITIONS = frozenset({"az", "ru"})
 
 
 def native_language_name(code: str) -> str:
@@ -225,11 +270,17 @@ def organisation_name(language: str | None = None, settings: Settings | Mapping[
     return settings.organisation(language or current_language())
 
 
+def organizer_name(language: str | None = None) -> str:
+    """The organiser's name (who invites) in ``language`` (``ORGANIZER_NAME_AZ`` …), else ``ORGANIZER_NAME``;
+    ``language`` is the reader's when not given."""
+    return current_settings().organizer(language or current_language())
+
+
 def template_helpers() -> dict[str, Any]:
     """The label functions, as template globals (registered once by :mod:`tracker.templating`)."""
     return {
         helper.__name__: helper
-        for helper in (kind_label, status_label, agenda_kind_label, answer_label, answer_words, channel_label,
+        for helper in (kind_label, status_label, agenda_kind_label, answer_label, answer_words, tally_words, channel_label,
                        audit_action_label, audit_field_label, role_label, language_name, language_list,
-                       native_language_name, organisation_name)
+                       native_language_name, organisation_name, organizer_name, walk_in_label, position_in_sentence)
     }

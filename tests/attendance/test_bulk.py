@@ -25,7 +25,7 @@ from tracker.models import AuditEntry, Event, EventStatus, Invitation, OutboxMes
 def _units(app, prefix: str, n: int, *, contacts: bool = True) -> list[int]:
     """``n`` active units (codes ``<prefix>0001`` …) committed at once; their ids."""
     with app.app_context():
-        units = [Unit(code=f"{prefix}{i:04d}", name=f"Unit {prefix} {i}",
+        units = [Unit(code=f"{prefix}{i:04d}", name=f"Unit {prefix} {i}", language="en",
                       contact_emails=[f"{prefix.lower()}{i}@units.example.org"] if contacts else [])
                  for i in range(n)]
         db.session.add_all(units)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.helpers import count_queries
+from tracker.extensions import db
+from tracker.models import OutboxMessage
+from tracker.models.outbox import OutboxStatus
 
 
 def _answers(make_invitation, event, make_unit):
@@ -132,3 +137,25 @@ def test_the_event_page_tells_an_uninvited_representative_so(client, login, even
     login("representative")
     html = client.get(f"/events/{event.id}").get_data(as_text=True)
     assert "Your unit is not invited to this event." in html
+
+
+@pytest.mark.parametrize(("last_error", "language", "words"), [
+    ("recipients refused: x@units.example.org: 550 mailbox unavailable", "az",
+     "Poçt serveri bölmənin ünvanını qəbul etmədi"),
+    ("cannot reach mail.example.org:25: timed out", "ru", "Не удалось связаться с почтовым сервером"),
+    ("451 try again later", "en", "The email could not be delivered"),
+])
+def test_a_failed_email_is_explained_in_the_readers_words_with_the_server_text_apart(
+    app, client, login, event, make_unit, make_invitation, last_error, language, words
+):
+    login("organiser", language=language)
+    invitation = make_invitation(event, make_unit("CIT"))
+    with app.app_context():
+        db.session.add(OutboxMessage(kind="invitation", recipients=["x@units.example.org"], subject="Invitation",
+                                     message_id="<failed@tracker>", raw=b"", status=OutboxStatus.FAILED, attempts=5,
+                                     last_error=last_error, event_id=event.id, invitation_id=invitation.id))
+        db.session.commit()
+    html = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
+    assert words in html
+    detail = re.search(r"<details[^>]*>\s*<summary>[^<]+</summary>\s*<span lang=\"en\">([^<]*)</span>", html)
+    assert detail and detail.group(1) == last_error  # the server's own words, marked as English, behind a summary

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from itsdangerous import URLSafeSerializer
 
 from tests.attendance.conftest import answer_data
@@ -63,6 +64,16 @@ def test_a_tampered_link_gets_a_clear_not_found_page(app, client, invitation):
     response = client.get(f"/answer/{token[:-2]}{'AA' if not token.endswith('AA') else 'BB'}")
     assert response.status_code == 404
     assert "This answer link is not valid" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("language", "name"), [("ru", "Протокольный отдел"), ("az", "Protokol şöbəsi"),
+                                                 ("en", "Protocol Office")])
+def test_a_broken_link_names_whom_to_contact_in_the_readers_language(app, client, language, name):
+    app.config.update(ORGANIZER_NAME="Protocol Office", ORGANIZER_NAME_AZ="Protokol şöbəsi",
+                      ORGANIZER_NAME_RU="Протокольный отдел", ORGANIZER_EMAIL="protocol@agency.example.org")
+    response = client.get("/answer/not-a-token", headers={"Accept-Language": language})
+    assert response.status_code == 404
+    assert f"{name}, protocol@agency.example.org" in response.get_data(as_text=True)
 
 
 def test_a_link_signed_by_another_installation_is_refused(app, client, invitation):

@@ -114,3 +114,18 @@ def test_two_reminder_rounds_at_the_same_moment_remind_a_unit_once(app, event, m
 def test_only_organisers_may_remind(client, login, event, role):
     login(role)
     assert client.post(f"/events/{event.id}/attendance/remind").status_code == 403
+
+
+def test_the_reminder_flash_names_units_in_the_readers_language(client, login, event, make_unit, make_invitation,
+                                                                outbox):
+    names = {"az": "Qeydiyyat şöbəsi", "ru": "Отдел регистрации", "en": "Registration Department"}
+    it_names = {"az": "İnformasiya texnologiyaları mərkəzi", "ru": "Центр информационных технологий",
+                "en": "IT Centre"}
+    make_invitation(event, make_unit("REG", names["en"], translations={"name": names}))
+    make_invitation(event, make_unit("IT", it_names["en"], contact_emails=[], translations={"name": it_names}))
+    login("organiser", language="az")
+    client.post(f"/events/{event.id}/attendance/remind")
+    page = _flashes(client, client.post(f"/events/{event.id}/attendance/remind"))
+    # "Skipped … reminded less than 24 hours ago: …" and "… without a contact address: …", in Azerbaijani.
+    assert page.count(names["az"]) >= 1 and page.count(it_names["az"]) >= 2
+    assert names["en"] not in page and it_names["en"] not in page

@@ -7,9 +7,11 @@ from datetime import UTC, datetime, timedelta
 from tests.helpers import count_queries
 
 
-def test_the_start_page_sends_a_representative_to_their_units_invitations(client, login):
+def test_the_start_page_shows_a_representative_their_units_invitations(client, login):
     login("representative")
-    assert client.get("/").headers["Location"] == "/my"
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "Invitations of Unit" in response.get_data(as_text=True)
 
 
 def test_representatives_have_a_my_unit_link_in_the_menu(client, login):
@@ -29,7 +31,9 @@ def test_home_lists_the_units_invitations_soonest_first_with_their_state(client,
     make_invitation(cancelled, unit)
     login("representative", unit=unit)
     html = client.get("/my").get_data(as_text=True)
-    positions = [html.index(title) for title in ("Wreath laying", "Concert", "Exhibition opening")]
+    # What awaits an answer comes first; the rest follow, the soonest first.
+    positions = [html.index(title) for title in ("Awaiting your answer", "Exhibition opening", "Coming up",
+                                                 "Wreath laying", "Concert")]
     assert positions == sorted(positions)
     assert "Change the answer" in html and "Please answer by" in html and "Event cancelled" in html
     assert "10 people" in html

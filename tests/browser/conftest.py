@@ -342,7 +342,8 @@ class EventRecord:
     invited_units: tuple[str, ...]
 
     def title_in(self, language: str) -> str:
-        """The title as the page shows it in ``language`` (English is the plain column)."""
+        """The title as the page shows it in ``language`` (every language's text is in ``translations``; the
+        plain column mirrors the primary language's)."""
         return (self.translations.get("title") or {}).get(language[:2]) or self.title
 
 

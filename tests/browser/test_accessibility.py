@@ -43,6 +43,7 @@ def test_organiser_pages_have_no_serious_accessibility_violation(page_factory, l
     page = page_factory(locale=locale)
     sign_in(page, ORGANISER)
     found = _audit(page, [
+        "/",
         "/events",
         f"/events/{ids['upcoming']}",
         f"/events/{ids['held']}",
@@ -71,7 +72,7 @@ def test_representative_pages_have_no_serious_accessibility_violation(page_facto
     ids = _ids(live_app)
     page = page_factory(locale="ru")
     sign_in(page, CIT)
-    found = _audit(page, ["/my", f"/events/{ids['upcoming']}", f"/invitations/{ids['invitation']}"])
+    found = _audit(page, ["/", "/my", f"/events/{ids['upcoming']}", f"/invitations/{ids['invitation']}"])
     # The answer form with an error: attending without a number of people.
     page.locator("input[name=status][value=accepted]").check()
     page.locator("form.answer-form button[type=submit]").click()
@@ -88,7 +89,7 @@ def test_press_pages_have_no_serious_accessibility_violation(page_factory, live_
     ids = _ids(live_app)
     page = page_factory()
     sign_in(page, PRESS)
-    found = _audit(page, [f"/events/{ids['held']}", f"/events/{ids['held']}/press-summary/az",
+    found = _audit(page, ["/", f"/events/{ids['held']}", f"/events/{ids['held']}/press-summary/az",
                           "/series"])
     assert found == {}
     assert page.external_requests == []

@@ -15,13 +15,15 @@ from sqlalchemy import select
 from tests.browser.conftest import ADMIN, ORGANISER, PRESS, app_session, event_record, sign_in
 
 
-def _agenda_titles(app, event_id: int) -> list[str]:
+def _agenda_titles(app, event_id: int, language: str = "en") -> list[str]:
+    """The event's agenda item titles in ``language`` (the page's), in order."""
     from tracker.models import AgendaItem
 
     with app_session(app) as session:
-        return list(session.execute(
-            select(AgendaItem.title).where(AgendaItem.event_id == event_id).order_by(AgendaItem.position)
-        ).scalars())
+        items = session.execute(
+            select(AgendaItem).where(AgendaItem.event_id == event_id).order_by(AgendaItem.position)
+        ).scalars()
+        return [item.text("title", language) for item in items]
 
 
 def test_withdrawing_asks_in_a_dialog_where_scripts_run(page, live_app, upcoming_ceremony):

@@ -26,6 +26,8 @@ from tracker.models import Event, Invitation, Unit
 
 #: Links a crawl does not follow: files (calendar, reports, sheets) rather than pages.
 FILES = re.compile(r"\.(ics|pdf|docx|md|html|xlsx|csv)(\?|$)")
+#: The start page ("/"), where signing in lands.
+HOME = re.compile(r"^https?://[^/]+/$")
 
 
 def _ids(app: Any) -> dict[str, int]:
@@ -78,11 +80,13 @@ def test_language_switcher_changes_the_page_and_is_remembered_after_signing_out(
     page = page_factory(locale="en-GB")
     sign_in(page, ORGANISER)
     assert language_of(page) == "en"
+    page.goto("/events")
     page.locator(".language-switcher button[value=az]").click()
     expect(page.locator("html")).to_have_attribute("lang", "az")
     expect(page).to_have_url(re.compile(r"/events$"))  # back where the switch was made
     expect(page.locator(".language-switcher button[value=az]")).to_have_attribute("aria-current", "true")
 
+    page.locator(".account-menu summary").click()  # the account's actions sit in a disclosure menu
     page.get_by_role("button", name=tr("az", "Sign out"), exact=True).click()
     expect(page).to_have_url(re.compile(r"/login$"))
 
@@ -167,7 +171,7 @@ def test_sign_in_with_the_keyboard_alone_and_focus_is_visible(page_factory):
     assert page.evaluate(FOCUS_STYLE)["name"] == "password"
     page.keyboard.type(DEMO_PASSWORD)
     page.keyboard.press("Enter")
-    expect(page).to_have_url(re.compile(r"/events$"))
+    expect(page).to_have_url(HOME)  # signed in: the start page
 
 
 def test_skip_link_moves_the_focus_to_the_content(page_factory):
@@ -182,14 +186,17 @@ def test_skip_link_moves_the_focus_to_the_content(page_factory):
 # --- Without JavaScript -----------------------------------------------------------------------------
 
 
-def test_sign_in_and_answer_without_javascript(page_factory, live_app):
+def test_sign_in_and_answer_without_javascript(page_factory, live_app, tr):
     ids = _ids(live_app)
     page = page_factory(locale="az", java_script_enabled=False)
     page.goto("/login")
     page.locator("input[name=email]").fill(CIT)
     page.locator("input[name=password]").fill(DEMO_PASSWORD)
     submit(page)
-    expect(page).to_have_url(re.compile(r"/my$"))
+    expect(page).to_have_url(HOME)  # signed in: the start page, the unit's own for a representative
+    with app_session(live_app) as session:
+        unit = session.execute(select(Unit).where(Unit.code == "CIT")).scalar_one().text("name", "az")
+    expect(page.get_by_role("heading", level=1)).to_have_text(tr("az", "Invitations of %(unit)s", unit=unit))
     page.goto(f"/invitations/{ids['invitation']}")
     page.locator("input[name=status][value=accepted]").check()
     page.locator("#headcount").fill("7")
@@ -206,5 +213,6 @@ def test_switch_language_and_sign_out_without_javascript(page_factory):
     sign_in(page, ORGANISER)
     page.locator(".language-switcher button[value=ru]").click()
     expect(page.locator("html")).to_have_attribute("lang", "ru")
+    page.locator(".account-menu summary").click()  # <details>: opens without JavaScript
     page.locator("header form[action$='/logout'] button").click()
     expect(page).to_have_url(re.compile(r"/login$"))

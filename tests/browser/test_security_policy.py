@@ -76,7 +76,7 @@ def test_pages_of_each_role_load_without_a_policy_violation(page_factory, live_a
     organiser = _watched_page(page_factory)
     sign_in(organiser, ORGANISER)
     found |= _visit(organiser, [
-        "/events", f"/events/{ids['upcoming']}", f"/events/{ids['upcoming']}/agenda",
+        "/", "/events", f"/events/{ids['upcoming']}", f"/events/{ids['upcoming']}/agenda",
         f"/events/{ids['upcoming']}/attendance", f"/events/{ids['upcoming']}/attendance/invite",
         f"/events/{ids['upcoming']}/check-in", "/events/new", "/calendar?month=2012-02", "/series", "/units",
         f"/units/{ids['unit']}/feed",
@@ -84,11 +84,11 @@ def test_pages_of_each_role_load_without_a_policy_violation(page_factory, live_a
 
     representative = _watched_page(page_factory)
     sign_in(representative, CIT)
-    found |= _visit(representative, ["/my", f"/events/{ids['upcoming']}", f"/invitations/{ids['invitation']}"])
+    found |= _visit(representative, ["/", "/my", f"/events/{ids['upcoming']}", f"/invitations/{ids['invitation']}"])
 
     press = _watched_page(page_factory)
     sign_in(press, PRESS)
-    found |= _visit(press, [f"/events/{ids['held']}", f"/events/{ids['held']}/press-summary/az", "/series"])
+    found |= _visit(press, ["/", f"/events/{ids['held']}", f"/events/{ids['held']}/press-summary/az", "/series"])
     assert found == {}
 
 

@@ -14,5 +14,6 @@ def test_login_page_is_accessible_and_loads_nothing_external(page):
 
 def test_organiser_signs_in(page):
     sign_in(page, "organiser@example.org")
-    assert "/events" in page.url
+    assert page.url.endswith("/")  # the organiser's home (tests/browser/test_home.py)
+    assert page.get_by_role("heading", level=1, name="Home").is_visible()
     assert page.get_by_role("link", name="Events").first.is_visible()

@@ -14,6 +14,7 @@ from werkzeug.http import parse_date
 
 from tracker.calendar import services
 from tracker.extensions import db
+from tracker.i18n import primary_language
 from tracker.models import AgendaItem, Event, Invitation, Person, Unit, Venue
 
 T = datetime(2026, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -34,18 +35,18 @@ def _add_agenda_item(scenario) -> bytes:
 
 
 def _edit_agenda_item(scenario) -> bytes:
-    _ceremony(scenario).agenda[0].title = "Two minutes' silence"
+    _ceremony(scenario).agenda[0].set_texts("title", {primary_language(): "Two minutes' silence"})
     return b"Two minutes' silence"
 
 
 def _rename_venue(scenario) -> bytes:
-    db.session.get(Venue, _ceremony(scenario).venue_id).name = "Great hall"
+    db.session.get(Venue, _ceremony(scenario).venue_id).set_texts("name", {primary_language(): "Great hall"})
     return b"Great hall"
 
 
 def _change_speaker_rank(scenario) -> bytes:
     speaker = _ceremony(scenario).agenda[1].speaker
-    speaker.rank = "II rank state migration service counsellor"
+    speaker.set_texts("rank", {primary_language(): "II rank state migration service counsellor"})
     return b"II rank state migration service counsellor"
 
 
@@ -58,8 +59,9 @@ def _change_presiding(scenario) -> bytes:
 
 
 def _change_title(scenario) -> bytes:
-    _ceremony(scenario).title = "Ceremony of remembrance"
-    return b"SUMMARY:Ceremony of remembrance"
+    _ceremony(scenario).set_texts("title", {primary_language(): "Ceremony of remembrance"})
+    # Only the primary language has the text: every reader's SUMMARY falls back to it and is marked so.
+    return f"SUMMARY;LANGUAGE={primary_language()}:Ceremony of remembrance".encode()
 
 
 CHANGES: dict[str, Callable[..., bytes]] = {
@@ -140,7 +142,8 @@ def test_added_invitation_changes_the_feeds_last_modified(client, app, scenario,
     with app.app_context():
         unit = db.session.get(Unit, scenario.cit_id)
         make_invitation(make_event("Wreath laying"), unit)
-    _assert_new_body_for_if_modified_since(client, url, before, b"SUMMARY:Wreath laying")
+        marker = f"SUMMARY;LANGUAGE={primary_language()}:Wreath laying".encode()  # entered in the primary language
+    _assert_new_body_for_if_modified_since(client, url, before, marker)
 
 
 def test_unchanged_feed_answers_304_to_if_none_match_and_to_if_modified_since(client, app, scenario):

@@ -6,12 +6,16 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from flask import render_template
+from flask_babel import force_locale, gettext
 from flask_login import login_user
 
-from tests.calendar.ics_checks import check_calendar, unfolded
+from tests.calendar.ics_checks import check_calendar, single_event, unfolded
 from tests.helpers import CONFIRMED, assert_asks, count_queries
 from tracker.extensions import db
-from tracker.models import Event, Series, Unit, User
+from tracker.i18n import primary_language
+from tracker.models import Event, EventKind, Series, Unit, User
+from tracker.settings import settings as site_settings
+from tracker.vocabulary import kind_label
 
 
 def _token(app, unit_id: int) -> str:
@@ -61,6 +65,38 @@ def test_anonymous_download_is_sent_to_sign_in(client, scenario):
     assert response.headers["Location"].startswith("/login")
 
 
+def _labels(app, language: str, *messages: str) -> list[str]:
+    """``messages`` as a calendar in ``language`` writes them (placeholders left empty)."""
+    with app.test_request_context(), force_locale(language):
+        return [gettext(message, person="", languages="", title="") for message in messages]
+
+
+@pytest.mark.parametrize("language", ["az", "ru"])
+def test_event_download_is_in_the_readers_language(app, client, login, scenario, language):
+    with app.app_context():
+        event = db.session.get(Event, scenario.ceremony_id)
+        event.set_texts("title", {"ru": "Траурная церемония памяти жертв Ходжалинской трагедии"})
+        db.session.commit()
+        title = event.texts("title")[language]
+        category, english_category = kind_label(event.kind, language), kind_label(event.kind, "en")
+    presiding, agenda, materials = _labels(app, language, "Presiding: %(person)s", "Agenda:",
+                                           "Materials in: %(languages)s")
+    assert (presiding, agenda) != tuple(_labels(app, "en", "Presiding: %(person)s", "Agenda:"))
+    assert category != english_category
+    login("representative", language=language)
+    component = single_event(check_calendar(client.get(f"/events/{scenario.ceremony_id}.ics").data,
+                                            method="PUBLISH"))
+    assert str(component["SUMMARY"]) == title
+    assert component["SUMMARY"].params["LANGUAGE"] == language
+    lines = str(component["DESCRIPTION"]).splitlines()
+    assert lines[0].startswith(presiding.strip())
+    assert agenda in lines
+    assert any(line.startswith(materials.strip()) for line in lines)
+    assert component["DESCRIPTION"].params["LANGUAGE"] == language
+    assert component.categories == [category]
+    assert component["CATEGORIES"].params["LANGUAGE"] == language
+
+
 # --- /series/<id>.ics --------------------------------------------------------------------------------------
 
 
@@ -80,10 +116,30 @@ def test_missing_series_download_is_404(client, login):
     assert client.get("/series/424242.ics").status_code == 404
 
 
+@pytest.mark.parametrize("language", ["az", "ru"])
+def test_series_download_is_in_the_readers_language(app, client, login, scenario, language):
+    with app.app_context():
+        series = db.session.get(Series, scenario.series_id)
+        series.set_texts("title", {"ru": "Мероприятия к 20-летию Ходжалинской трагедии"})
+        db.session.commit()
+        title = series.texts("title")[language]
+        kinds = {kind_label(kind, language) for kind in EventKind}
+    [remembrance] = _labels(app, language, "Day of remembrance: %(title)s")
+    assert remembrance != _labels(app, "en", "Day of remembrance: %(title)s")[0]
+    login("representative", language=language)
+    calendar = check_calendar(client.get(f"/series/{scenario.series_id}.ics").data, method=None)
+    components = calendar.walk("VEVENT")
+    assert f"{remembrance}{title}" in [str(c["SUMMARY"]) for c in components]
+    for component in components:
+        assert component["DESCRIPTION"].params["LANGUAGE"] == language
+        assert set(component.categories) <= kinds
+        assert component["CATEGORIES"].params["LANGUAGE"] == language
+
+
 # --- /calendar.ics -----------------------------------------------------------------------------------------
 
 
-def test_public_calendar_is_open_and_lists_public_published_events(client, make_event):
+def test_public_calendar_is_open_and_lists_public_published_events(app, client, make_event):
     make_event("Public ceremony", public=True)
     make_event("Public but cancelled", public=True, status="cancelled")
     make_event("Public draft", public=True, status="draft")
@@ -93,7 +149,11 @@ def test_public_calendar_is_open_and_lists_public_published_events(client, make_
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert "Content-Disposition" not in response.headers
     assert sorted(_summaries(response.data, None)) == ["Public but cancelled", "Public ceremony"]
-    assert b"X-WR-CALNAME:State Migration Service\r\n" in response.data
+    # Named in the primary language; ``?lang=`` asks for another site language.
+    with app.app_context():
+        name = site_settings().organisation(primary_language())
+    assert f"X-WR-CALNAME:{name}\r\n".encode() in response.data
+    assert b"X-WR-CALNAME:State Migration Service\r\n" in client.get("/calendar.ics?lang=en").data
 
 
 def test_public_calendar_uses_a_fixed_number_of_queries(app, client, make_event):
@@ -106,6 +166,22 @@ def test_public_calendar_uses_a_fixed_number_of_queries(app, client, make_event)
         response = client.get("/calendar.ics")
     assert len(_summaries(response.data, None)) == 11
     assert many.count == one.count, many.statements
+
+
+@pytest.mark.parametrize("asked", ["", "ru", "en", "xx"])
+def test_public_calendar_is_in_the_primary_language_or_the_one_asked_for(app, client, login, make_event, asked):
+    make_event("Public ceremony", public=True, kind="ceremony")
+    login("organiser", language="ru" if asked != "ru" else "en")  # the reader's interface language plays no part
+    response = client.get(f"/calendar.ics?lang={asked}" if asked else "/calendar.ics")
+    with app.app_context():
+        language = asked if asked in ("ru", "en") else primary_language()
+        name, category = site_settings().organisation(language), kind_label("ceremony", language)
+    calendar = check_calendar(response.data, method=None)
+    assert str(calendar["X-WR-CALNAME"]) == name
+    component = single_event(calendar)
+    assert component.categories == [category]
+    assert component["CATEGORIES"].params["LANGUAGE"] == language
+    assert component["DESCRIPTION"].params["LANGUAGE"] == language
 
 
 # --- /feeds/<token>.ics ------------------------------------------------------------------------------------
@@ -169,14 +245,15 @@ def test_feed_changes_etag_when_an_event_changes(client, app, scenario):
     before = client.get(url)
     with app.app_context():
         event = db.session.get(Event, scenario.ceremony_id)
-        event.title = "Ceremony moved"
+        event.set_texts("title", {primary_language(): "Ceremony moved"})
+        summary = f"SUMMARY;LANGUAGE={primary_language()}:Ceremony moved\r\n".encode()  # the unit reads en: fallback
         event.updated_at = datetime.now(UTC) + timedelta(seconds=5)
         event.sequence += 1
         db.session.commit()
     after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
     assert after.headers["ETag"] != before.headers["ETag"]
-    assert b"SUMMARY:Ceremony moved\r\n" in after.data
+    assert summary in after.data
     assert b"SEQUENCE:1\r\n" in after.data
 
 

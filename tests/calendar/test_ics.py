@@ -20,6 +20,7 @@ from tracker.calendar.ics import (
     build_series_ics,
 )
 from tracker.calendar.replies import address_of
+from tracker.extensions import db
 from tracker.settings import Settings, parse_alarms
 
 
@@ -61,7 +62,9 @@ def test_unit_without_an_answer_needs_action(app, scenario):
 
 
 def test_organizer_comes_from_the_configuration(app, scenario):
-    app.config.update(ORGANIZER_EMAIL="office@agency.example.org", ORGANIZER_NAME="Protocol, Ceremonies")
+    # No name per language (ORGANIZER_NAME_AZ …): ORGANIZER_NAME serves every language.
+    app.config.update(ORGANIZER_EMAIL="office@agency.example.org", ORGANIZER_NAME="Protocol, Ceremonies",
+                      ORGANIZER_NAME_AZ="", ORGANIZER_NAME_RU="")
     with app.app_context():
         data = build_invitation_ics(load_event(scenario.ceremony_id), load_invitation(scenario.cit_invitation_id))
     organizer = single_event(check_calendar(data, method="REQUEST"))["ORGANIZER"]
@@ -116,6 +119,15 @@ def test_times_carry_the_events_zone(app, scenario):
     assert [str(tz["TZID"]) for tz in calendar.walk("VTIMEZONE")] == ["Asia/Baku"]
 
 
+def test_the_timezone_carries_no_english_comment(app, scenario):
+    # icalendar's generated VTIMEZONE says "This timezone only works from …" in English; a Russian file must not.
+    with app.app_context():
+        data = build_event_ics(load_event(scenario.ceremony_id), settings=replace(SETTINGS, language="ru"))
+    timezone = check_calendar(data, method="PUBLISH").walk("VTIMEZONE")[0]
+    assert "COMMENT" not in timezone
+    assert b"timezone only works" not in data
+
+
 def test_event_in_a_zone_with_daylight_saving_gets_its_own_vtimezone(app, make_event):
     event = make_event(starts_at=datetime(2025, 7, 1, 8, tzinfo=UTC), ends_at=datetime(2025, 7, 1, 9, tzinfo=UTC),
                        timezone="Europe/Berlin")
@@ -131,7 +143,7 @@ def test_event_in_a_zone_with_daylight_saving_gets_its_own_vtimezone(app, make_e
 
 def test_description_has_the_agenda_in_order_with_ranks_positions_and_languages(app, scenario):
     with app.app_context():
-        data = build_event_ics(load_event(scenario.ceremony_id), settings=SETTINGS)
+        data = build_event_ics(load_event(scenario.ceremony_id), settings=replace(SETTINGS, language="en"))
     description = str(single_event(check_calendar(data, method="PUBLISH"))["DESCRIPTION"])
     assert description.splitlines() == [
         "Presiding: Head of the Service, major-general Firudin Nabiyev",
@@ -150,7 +162,7 @@ def test_description_has_the_agenda_in_order_with_ranks_positions_and_languages(
 
 def test_location_url_categories_and_status(app, scenario):
     with app.app_context():
-        data = build_event_ics(load_event(scenario.ceremony_id), settings=SETTINGS)
+        data = build_event_ics(load_event(scenario.ceremony_id), settings=replace(SETTINGS, language="en"))
     component = single_event(check_calendar(data, method="PUBLISH"))
     assert str(component["LOCATION"]) == "Assembly hall, Head office, 2nd floor"
     assert str(component["URL"]) == f"http://tracker.test/events/{scenario.ceremony_id}"
@@ -357,3 +369,22 @@ def test_long_lines_fold_at_75_octets_without_splitting_characters(app, hostile_
     lines = physical_lines(data)
     assert max(len(line) for line in lines) <= 75
     assert any(line.startswith(b" ") for line in lines)
+
+
+def test_a_speakers_position_is_lower_case_after_the_dash_in_russian(app, scenario):
+    with app.app_context():
+        event = load_event(scenario.ceremony_id)
+        head = event.presiding
+        head.set_texts("position", {"en": "Head of the Service", "ru": "Начальник Службы"})
+        head.set_texts("rank", {"en": "major-general", "ru": "генерал-майор"})
+        head.set_texts("full_name", {"en": "Firudin Nabiyev", "ru": "Фирудин Набиев"})
+        db.session.commit()
+        russian = build_event_ics(load_event(scenario.ceremony_id), settings=replace(SETTINGS, language="ru"))
+        english = build_event_ics(load_event(scenario.ceremony_id), settings=replace(SETTINGS, language="en"))
+    lines = str(single_event(check_calendar(russian, method="PUBLISH"))["DESCRIPTION"]).splitlines()
+    review = next(line for line in lines if line.startswith("3. "))
+    # Mid-line after the dash, lower-case; "Службы" is a name and keeps its capital.
+    assert review.endswith(" — начальник Службы, генерал-майор Фирудин Набиев")
+    lines = str(single_event(check_calendar(english, method="PUBLISH"))["DESCRIPTION"]).splitlines()
+    assert next(line for line in lines if line.startswith("3. ")).endswith(" — Head of the Service, major-general "
+                                                                          "Firudin Nabiyev")

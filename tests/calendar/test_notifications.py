@@ -211,14 +211,15 @@ def test_update_carries_a_working_answer_link_and_skips_walk_ins(app, client, ma
     assert "Upcoming ceremony" in response.get_data(as_text=True)
 
 
-def test_updates_are_written_in_the_configured_mail_language(app, make_event, make_unit, make_invitation):
+def test_updates_are_written_in_the_units_language_not_the_mail_language(app, make_event, make_unit,
+                                                                          make_invitation):
     from flask_babel import force_locale, gettext
 
     from tracker.models import Unit
 
-    app.config["MAIL_LANGUAGE"] = "az"
+    app.config["MAIL_LANGUAGE"] = "en"  # for no unit: the unit's own language wins
     event = make_event("Upcoming ceremony")
-    unit = make_unit("CIT", "Citizenship Department", contact_emails=["cit@units.example.org"])
+    unit = make_unit("CIT", "Citizenship Department", contact_emails=["cit@units.example.org"], language="az")
     with app.app_context():
         stored = db.session.get(Unit, unit.id)
         stored.set_translation("name", "az", "Vətəndaşlıq idarəsi")

@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from tests.helpers import count_queries, field_error
+from tests.helpers import CONFIRMED, assert_asks, count_queries, field_error
 from tracker.extensions import db
 from tracker.models import AgendaItem, Person
 
 
 def _form(**fields):
-    data = {"full_name": "Parviz Musayev", "rank": "III rank state migration service counsellor",
-            "position": "Deputy Head of the Service", "unit_id": ""}
+    """The person form as posted: plain fields in the primary language (az), ``_en``/``_ru`` the others."""
+    data = {"full_name": "Pərviz Musayev", "rank": "Miqrasiya xidməti müşaviri",
+            "position": "Xidmətin rəis müavini", "unit_id": ""}
     for name in ("full_name", "rank", "position"):
-        data[f"{name}_az"] = data[f"{name}_ru"] = ""
+        data[f"{name}_en"] = data[f"{name}_ru"] = ""
     data.update(fields)
     return data
 
@@ -52,17 +53,18 @@ def test_organiser_adds_a_person_with_translations(app, client, login, make_unit
     login("organiser")
     unit = make_unit("CIT")
     response = client.post("/people/new", data=_form(
-        full_name_az="Pərviz Musayev", rank_ru="государственный советник миграционной службы III ранга",
-        position_az="Xidmətin rəis müavini", unit_id=str(unit.id),
+        full_name_en="Parviz Musayev", rank_ru="государственный советник миграционной службы III ранга",
+        position_en="Deputy Head of the Service", unit_id=str(unit.id),
     ))
     assert response.headers["Location"] == "/people"
     with app.app_context():
         person = db.session.execute(db.select(Person)).scalar_one()
         assert person.unit_id == unit.id
         assert person.text("full_name", "az") == "Pərviz Musayev"
-        assert person.text("position", "az") == "Xidmətin rəis müavini"
+        assert person.text("full_name", "en") == "Parviz Musayev"
+        assert person.text("position", "en") == "Deputy Head of the Service"
         assert person.text("rank", "ru").endswith("III ранга")
-        assert person.text("rank", "az") == "III rank state migration service counsellor"
+        assert person.text("rank", "en") == "Miqrasiya xidməti müşaviri"  # no English: the primary language's
 
 
 def test_a_guest_has_no_unit(app, client, login):
@@ -94,16 +96,25 @@ def test_organiser_edits_rank_and_position(app, client, login, make_person):
 def test_unused_person_is_deleted(app, client, login, make_person):
     login("organiser")
     person = make_person()
-    response = client.post(f"/people/{person.id}/delete")
+    response = client.post(f"/people/{person.id}/delete", data=CONFIRMED)
     assert response.headers["Location"] == "/people"
     assert _person(app, person.id) is None
+
+
+def test_deleting_a_person_asks_first_and_an_unconfirmed_post_changes_nothing(app, client, login, make_person):
+    login("organiser")
+    person = make_person("Firudin Nabiyev")
+    assert_asks(client.post(f"/people/{person.id}/delete"), "Delete Firudin Nabiyev?", f"/people/{person.id}/edit")
+    assert _person(app, person.id) is not None
+    edit = client.get(f"/people/{person.id}/edit").get_data(as_text=True)
+    assert 'data-confirm="Delete Firudin Nabiyev? This cannot be undone." data-confirm-yes="Yes, delete"' in edit
 
 
 def test_a_speaker_in_an_agenda_cannot_be_deleted(app, client, login, make_person, make_event):
     login("organiser")
     person = make_person()
     make_event("Commemoration ceremony", agenda=[{"kind": "speech", "title": "Speech", "speaker_id": person.id}])
-    response = client.post(f"/people/{person.id}/delete")
+    response = client.post(f"/people/{person.id}/delete", data=CONFIRMED)
     assert response.headers["Location"] == f"/people/{person.id}/edit"
     html = client.get(response.headers["Location"]).get_data(as_text=True)
     assert "speaks in the agenda of “Commemoration ceremony”" in html
@@ -116,7 +127,7 @@ def test_a_presiding_official_cannot_be_deleted(app, client, login, make_person,
     login("organiser")
     person = make_person("Firudin Nabiyev")
     make_event("Commemoration ceremony", presiding_id=person.id)
-    client.post(f"/people/{person.id}/delete")
+    client.post(f"/people/{person.id}/delete", data=CONFIRMED)
     assert _person(app, person.id) is not None
 
 

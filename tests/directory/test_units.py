@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import count_queries, field_error
+from tests.helpers import CONFIRMED, assert_asks, count_queries, field_error
 from tracker.extensions import db
 from tracker.models import Unit
 
@@ -16,7 +16,7 @@ def _unit(app, code):
 
 
 def _form(**fields):
-    data = {"code": "CIT", "name": "Citizenship Department", "name_az": "", "name_ru": "", "parent_id": "",
+    data = {"code": "CIT", "name": "Vətəndaşlıq idarəsi", "name_en": "", "name_ru": "", "parent_id": "",
             "contact_emails": "", "active": "y"}
     data.update(fields)
     return data
@@ -81,21 +81,24 @@ def test_organiser_adds_a_unit_with_translations_parent_and_emails(app, client, 
     login("organiser")
     regions = make_unit("REGIONS")
     response = client.post("/units/new", data=_form(
-        code="ganja", name="Ganja Regional Office", name_az="Gəncə regional idarəsi", name_ru="",
+        code="ganja", name="Gəncə regional idarəsi", name_en="Ganja Regional Office", name_ru="",
         parent_id=str(regions.id), contact_emails="ganja@units.example.org\n\n  chief@units.example.org \n",
     ))
     assert response.headers["Location"] == "/units"
     unit = _unit(app, "GANJA")
     assert unit.parent_id == regions.id
     assert unit.contact_emails == ["ganja@units.example.org", "chief@units.example.org"]
-    assert unit.translations == {"name": {"az": "Gəncə regional idarəsi"}}
+    assert unit.translations == {"name": {"az": "Gəncə regional idarəsi", "en": "Ganja Regional Office"}}
+    assert unit.name == "Gəncə regional idarəsi"
     assert unit.active
 
 
 def test_new_unit_form_renders(client, login):
     login("organiser")
     html = client.get("/units/new").get_data(as_text=True)
-    assert 'name="code"' in html and 'name="name_az"' in html and 'name="contact_emails"' in html
+    assert 'name="code"' in html and 'name="contact_emails"' in html
+    assert 'name="name"' in html and 'name="name_ru"' in html and 'name="name_en"' in html
+    assert 'name="name_az"' not in html  # the plain field is the primary language's
 
 
 def test_bad_contact_email_is_shown_beside_the_field(app, client, login):
@@ -141,13 +144,13 @@ def test_organiser_edits_a_unit_and_removes_a_translation(app, client, login, ma
     login("organiser")
     unit = make_unit("CIT", "Citizenship", translations={"name": {"az": "Vətəndaşlıq", "ru": "Гражданство"}})
     response = client.post(f"/units/{unit.id}/edit", data=_form(
-        code="CIT", name="Citizenship Department", name_az="Vətəndaşlıq idarəsi", name_ru="",
+        code="CIT", name="Vətəndaşlıq idarəsi", name_en="Citizenship Department", name_ru="",
         contact_emails="cit@units.example.org", active="",
     ))
     assert response.headers["Location"] == "/units"
     changed = _unit(app, "CIT")
-    assert changed.name == "Citizenship Department"
-    assert changed.translations == {"name": {"az": "Vətəndaşlıq idarəsi"}}
+    assert changed.name == "Vətəndaşlıq idarəsi"
+    assert changed.translations == {"name": {"az": "Vətəndaşlıq idarəsi", "en": "Citizenship Department"}}
     assert changed.active is False
 
 
@@ -178,9 +181,23 @@ def test_editing_a_missing_unit_is_404(client, login):
 def test_unused_unit_is_deleted(app, client, login, make_unit):
     login("organiser")
     unit = make_unit("TMP")
-    response = client.post(f"/units/{unit.id}/delete")
+    response = client.post(f"/units/{unit.id}/delete", data=CONFIRMED)
     assert response.headers["Location"] == "/units"
     assert _unit(app, "TMP") is None
+
+
+def test_deleting_or_deactivating_a_unit_asks_first_and_an_unconfirmed_post_changes_nothing(
+        app, client, login, make_unit, make_event, make_invitation):
+    login("organiser")
+    unused, invited = make_unit("TMP", "Temporary office"), make_unit("CIT", "Citizenship Department")
+    make_invitation(make_event(), invited)
+    assert_asks(client.post(f"/units/{unused.id}/delete"), "Delete the unit Temporary office?",
+                f"/units/{unused.id}/edit")
+    assert_asks(client.post(f"/units/{invited.id}/delete"), "Deactivate the unit Citizenship Department?",
+                f"/units/{invited.id}/edit")
+    assert _unit(app, "TMP") is not None and _unit(app, "CIT").active is True
+    edit = client.get(f"/units/{invited.id}/edit").get_data(as_text=True)
+    assert 'data-confirm="Deactivate the unit Citizenship Department?" data-confirm-yes="Yes, deactivate"' in edit
 
 
 def test_unit_with_invitations_is_deactivated_not_deleted(app, client, login, make_unit, make_event,
@@ -189,7 +206,7 @@ def test_unit_with_invitations_is_deactivated_not_deleted(app, client, login, ma
     unit = make_unit("CIT")
     make_invitation(make_event(), unit)
     assert "Deactivate unit" in client.get(f"/units/{unit.id}/edit").get_data(as_text=True)
-    response = client.post(f"/units/{unit.id}/delete")
+    response = client.post(f"/units/{unit.id}/delete", data=CONFIRMED)
     assert response.headers["Location"] == "/units"
     kept = _unit(app, "CIT")
     assert kept is not None and kept.active is False
@@ -200,14 +217,14 @@ def test_unit_with_a_representative_is_deactivated_not_deleted(app, client, logi
     login("organiser")
     unit = make_unit("CIT")
     make_user("representative", unit=unit)
-    client.post(f"/units/{unit.id}/delete")
+    client.post(f"/units/{unit.id}/delete", data=CONFIRMED)
     assert _unit(app, "CIT").active is False
 
 
 def test_delete_needs_csrf(app, client, login, make_unit):
     login("organiser")
     unit = make_unit("TMP")
-    assert client.post(f"/units/{unit.id}/delete", csrf=False).status_code == 400
+    assert client.post(f"/units/{unit.id}/delete", data=dict(CONFIRMED), csrf=False).status_code == 400
     assert _unit(app, "TMP") is not None
 
 

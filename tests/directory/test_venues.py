@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from tests.helpers import count_queries, field_error
+from tests.helpers import CONFIRMED, assert_asks, count_queries, field_error
 from tracker.extensions import db
 from tracker.models import Venue
 
 
 def _form(**fields):
-    data = {"name": "Assembly hall", "name_az": "", "name_ru": "", "address": "Head office, 2nd floor",
+    data = {"name": "İclas zalı", "name_en": "", "name_ru": "", "address": "Baş ofis, 2-ci mərtəbə",
+            "address_en": "Head office, 2nd floor", "address_ru": "",
             "capacity": "250"}
     data.update(fields)
     return data
@@ -45,12 +46,15 @@ def test_list_uses_the_same_number_of_queries_for_many_venues(app, client, login
 
 def test_organiser_adds_a_venue_with_translations(app, client, login):
     login("organiser")
-    response = client.post("/venues/new", data=_form(name_az="İclas zalı", name_ru="Актовый зал"))
+    response = client.post("/venues/new", data=_form(name_en="Assembly hall", name_ru="Актовый зал"))
     assert response.headers["Location"] == "/venues"
     with app.app_context():
         venue = db.session.execute(db.select(Venue)).scalar_one()
         assert venue.capacity == 250
         assert venue.text("name", "ru") == "Актовый зал"
+        assert (venue.text("name", "az"), venue.text("name", "en")) == ("İclas zalı", "Assembly hall")
+        assert venue.text("address", "en") == "Head office, 2nd floor"
+        assert venue.text("address", "ru") == "Baş ofis, 2-ci mərtəbə"  # no Russian: the primary language's
 
 
 def test_capacity_may_be_left_empty(app, client, login):
@@ -81,15 +85,24 @@ def test_organiser_edits_a_venue(app, client, login, make_venue):
 def test_unused_venue_is_deleted(app, client, login, make_venue):
     login("organiser")
     venue = make_venue()
-    assert client.post(f"/venues/{venue.id}/delete").headers["Location"] == "/venues"
+    assert client.post(f"/venues/{venue.id}/delete", data=CONFIRMED).headers["Location"] == "/venues"
     assert _venue(app, venue.id) is None
+
+
+def test_deleting_a_venue_asks_first_and_an_unconfirmed_post_changes_nothing(app, client, login, make_venue):
+    login("organiser")
+    venue = make_venue()
+    assert_asks(client.post(f"/venues/{venue.id}/delete"), "Delete Assembly hall?", f"/venues/{venue.id}/edit")
+    assert _venue(app, venue.id) is not None
+    edit = client.get(f"/venues/{venue.id}/edit").get_data(as_text=True)
+    assert 'data-confirm="Delete Assembly hall? This cannot be undone." data-confirm-yes="Yes, delete"' in edit
 
 
 def test_a_venue_with_events_cannot_be_deleted(app, client, login, make_venue, make_event):
     login("organiser")
     venue = make_venue()
     make_event("Commemoration ceremony", venue_id=venue.id)
-    response = client.post(f"/venues/{venue.id}/delete")
+    response = client.post(f"/venues/{venue.id}/delete", data=CONFIRMED)
     assert response.headers["Location"] == f"/venues/{venue.id}/edit"
     assert "takes place in Assembly hall" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert _venue(app, venue.id) is not None

@@ -80,7 +80,7 @@ def test_event_page_in_azerbaijani_uses_the_translations_and_azerbaijani_dates(c
     assert "Xocalı faciəsi qurbanlarının anım mərasimi" in text
     assert "25 fevral 2012" in text
     assert "İclas zalı" in text
-    assert "Firudin Nəbiyev, Xidmətin rəisi, general-mayor" in text
+    assert "Firudin Nəbiyev, xidmətin rəisi, general-mayor" in text  # a position is lower-case mid-sentence
     assert "20-ci" in text
 
 

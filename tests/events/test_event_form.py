@@ -39,10 +39,10 @@ def test_organiser_creates_an_event_with_every_field(app, client, login, make_se
     series, venue, head = make_series(), make_venue(), make_person("Head of Service", rank="major-general")
     response = client.post("/events/new", data=event_form(
         series_id=str(series.id),
-        title="Commemoration ceremony",
-        title_az="Anım mərasimi",
+        title="Anım mərasimi",
+        title_en="Commemoration ceremony",
         title_ru="Траурная церемония",
-        description="In memory of the victims.",
+        description="Qurbanların xatirəsinə.",
         description_ru="Памяти жертв.",
         venue_id=str(venue.id),
         presiding_id=str(head.id),
@@ -58,8 +58,9 @@ def test_organiser_creates_an_event_with_every_field(app, client, login, make_se
     assert event.starts_at.tzinfo is not None and event.starts_at.utcoffset() == UTC.utcoffset(None)
     assert (event.series_id, event.venue_id, event.presiding_id) == (series.id, venue.id, head.id)
     assert event.text("title", "az") == "Anım mərasimi" and event.text("title", "ru") == "Траурная церемония"
+    assert event.text("title", "en") == "Commemoration ceremony" and event.title == "Anım mərasimi"
     assert event.text("description", "ru") == "Памяти жертв."
-    assert event.text("description", "az") == "In memory of the victims."
+    assert event.text("description", "en") == "Qurbanların xatirəsinə."  # no English: the primary language's
     assert event.languages == ["az", "en"]
     assert event.answer_deadline == baku(2012, 2, 24, 18)
     assert event.public is True

@@ -32,14 +32,14 @@ CEREMONY = {
         "dateline": "Bakı, 25 fevral 2012-ci il",
         "lead": (
             "25 fevral 2012-ci il tarixində saat 10:00–11:30 arasında Dövlət Miqrasiya Xidməti tərəfindən "
-            "“Xocalı faciəsi qurbanlarının anım mərasimi” keçirilib. Məkan: İclas zalı. Tədbirə Xidmətin rəisi, "
+            "“Xocalı faciəsi qurbanlarının anım mərasimi” keçirilib. Məkan: İclas zalı. Tədbirə xidmətin rəisi, "
             "general-mayor Firudin Nəbiyev sədrlik edib."
         ),
         "agenda": [
             "Qurbanların xatirəsinin bir dəqiqəlik sükutla yad edilməsi.",
-            "Faciənin tarixi və beynəlxalq aləmdə tanınması barədə çıxış. Çıxış edən: Xidmətin rəis müavini, "
+            "Faciənin tarixi və beynəlxalq aləmdə tanınması barədə çıxış. Çıxış edən: xidmətin rəis müavini, "
             "III dərəcəli dövlət miqrasiya xidməti müşaviri Pərviz Musayev.",
-            "Sərgiyə baxış. Aparıcı: Xidmətin rəisi, general-mayor Firudin Nəbiyev.",
+            "Sərgiyə baxış. Aparıcı: xidmətin rəisi, general-mayor Firudin Nəbiyev.",
         ],
         "attendance": "Tədbirdə 1 struktur bölmənin nümayəndələri, cəmi 10 nəfər iştirak edib.",
         "organisation": "Dövlət Miqrasiya Xidməti",
@@ -52,13 +52,13 @@ CEREMONY = {
         "lead": (
             "25 февраля 2012 года с 10:00 до 11:30 состоялось мероприятие «Траурная церемония памяти жертв "
             "Ходжалинской трагедии». Организатор — Государственная миграционная служба. Место проведения — "
-            "Актовый зал. Председательствующий — Начальник Службы, генерал-майор Фирудин Набиев."
+            "Актовый зал. Председательствующий — начальник Службы, генерал-майор Фирудин Набиев."
         ),
         "agenda": [
             "Минута молчания в память о жертвах.",
-            "Выступление об истории трагедии и её международном признании. Выступающий — Заместитель начальника "
+            "Выступление об истории трагедии и её международном признании. Выступающий — заместитель начальника "
             "Службы, государственный советник миграционной службы III ранга Парвиз Мусаев.",
-            "Осмотр выставки. Ведущий — Начальник Службы, генерал-майор Фирудин Набиев.",
+            "Осмотр выставки. Ведущий — начальник Службы, генерал-майор Фирудин Набиев.",
         ],
         "attendance": "В мероприятии приняли участие представители 1 подразделения, всего 10 человек.",
         "organisation": "Государственная миграционная служба",

@@ -41,10 +41,7 @@ def text(value: dict[str, str] | str, language: str) -> str:
 
 
 def _translated(obj: Any, name: str, texts: dict[str, str]) -> None:
-    setattr(obj, name, texts["en"])
-    for language in ("az", "ru"):
-        if texts.get(language):
-            obj.set_translation(name, language, texts[language])
+    obj.set_texts(name, texts)
 
 
 def _local(value: str) -> datetime:

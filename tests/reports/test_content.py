@@ -117,16 +117,28 @@ def test_cancelled_event_release_says_so_first(app, reference):
     assert event_release(app, reference.events["ceremony"], "az").lead.startswith("Tədbir ləğv edilib.")
 
 
-def test_missing_translations_fall_back_to_english(app, reference):
+def test_missing_translations_fall_back_to_the_primary_language(app, reference):
     with app.app_context():
         venue = db.session.get(Venue, reference.venues["assembly-hall"])
-        venue.set_translation("name", "az", None)
+        venue.set_translation("name", "ru", None)
         person = db.session.get(Person, reference.people["head"])
-        person.set_translation("rank", "az", None)
+        person.set_translation("rank", "ru", None)
+        db.session.commit()
+    lead = normal(event_release(app, reference.events["ceremony"], "ru").lead)
+    assert "Место проведения — İclas zalı." in lead
+    assert "Председательствующий — начальник Службы, general-mayor Фирудин Набиев." in lead
+
+
+def test_without_the_primary_text_any_text_there_is_is_printed(app, reference):
+    with app.app_context():
+        venue = db.session.get(Venue, reference.venues["assembly-hall"])
+        venue.set_texts("name", {"az": None, "ru": None})
+        person = db.session.get(Person, reference.people["head"])
+        person.set_texts("rank", {"az": None, "ru": None})
         db.session.commit()
     lead = normal(event_release(app, reference.events["ceremony"], "az").lead)
     assert "Məkan: Assembly hall." in lead
-    assert "Xidmətin rəisi, major-general Firudin Nəbiyev" in lead
+    assert "xidmətin rəisi, major-general Firudin Nəbiyev" in lead
 
 
 def test_press_text_of_the_language_is_printed(app, reference):
@@ -135,9 +147,17 @@ def test_press_text_of_the_language_is_printed(app, reference):
     assert release.press_text == ("Birinci abzas.", "İkinci abzas.")
 
 
-def test_press_text_falls_back_to_the_english_text(app, reference):
+def test_press_text_falls_back_to_the_primary_language(app, reference):
+    _write_summary(app, event_id=reference.events["ceremony"], language="en", body="Written in English.")
+    _write_summary(app, event_id=reference.events["ceremony"], language="az", body="Azərbaycanca yazılıb.")
+    assert event_release(app, reference.events["ceremony"], "ru").press_text == ("Azərbaycanca yazılıb.",)
+    assert event_release(app, reference.events["ceremony"], "en").press_text == ("Written in English.",)
+
+
+def test_press_text_without_the_primary_language_falls_back_to_any_text(app, reference):
     _write_summary(app, event_id=reference.events["ceremony"], language="en", body="Written in English only.")
     assert event_release(app, reference.events["ceremony"], "ru").press_text == ("Written in English only.",)
+    assert event_release(app, reference.events["ceremony"], "az").press_text == ("Written in English only.",)
 
 
 def test_single_day_without_times_and_midnight_end(app, make_event):

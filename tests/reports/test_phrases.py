@@ -20,6 +20,7 @@ from tracker.reports.phrases import (
     place_of_zone,
     plural,
 )
+from tracker.vocabulary import AGENDA_KIND_LABELS, agenda_kind_label
 
 from .reference import REFERENCE
 
@@ -83,16 +84,39 @@ def test_russian_event_counts():
     assert [plural("ru", "event", n) for n in (1, 2, 5)] == ["мероприятие", "мероприятия", "мероприятий"]
 
 
+def _frames(language):
+    """The frame keys of ``language``, without the optional programme sentences of agenda kinds."""
+    return {key for key in PHRASES[language] if not key.startswith("agenda_kind_")}
+
+
 def test_every_language_has_every_frame():
-    keys = set(PHRASES["en"])
+    keys = _frames("en")
     for language in REPORT_LANGUAGES:
-        assert set(PHRASES[language]) == keys, language
+        assert _frames(language) == keys, language
+
+
+def test_programme_sentences_are_for_known_kinds_and_differ_from_the_kinds_label(app):
+    with app.app_context():
+        for language in REPORT_LANGUAGES:
+            for key, words in PHRASES[language].items():
+                if key.startswith("agenda_kind_"):
+                    kind = key.removeprefix("agenda_kind_")
+                    assert kind in AGENDA_KIND_LABELS, key
+                    # A sentence that only repeats the label is a second definition of the label.
+                    assert words != agenda_kind_label(kind, language), (language, key)
+
+
+def test_answer_labels_are_not_defined_by_the_reports():
+    # The sheet takes "Attending", "Maybe" … from tracker.vocabulary; no report table spells them again.
+    for language in REPORT_LANGUAGES:
+        assert not any(key.startswith(("answer_", "col_", "via_")) for key in PHRASES[language]), language
 
 
 @pytest.mark.parametrize(("language", "expected"), [
     ("en", "major-general Firudin Nabiyev, Head of the Service"),
-    ("az", "Xidmətin rəisi, general-mayor Firudin Nəbiyev"),
-    ("ru", "Начальник Службы, генерал-майор Фирудин Набиев"),
+    # Every frame prints the person mid-sentence: the position is lower-case in az and ru.
+    ("az", "xidmətin rəisi, general-mayor Firudin Nəbiyev"),
+    ("ru", "начальник Службы, генерал-майор Фирудин Набиев"),
 ])
 def test_person_line_gives_rank_and_position_in_the_languages_order(language, expected):
     head = next(p for p in REFERENCE["people"] if p["key"] == "head")

@@ -287,7 +287,12 @@ def test_editor_says_which_text_prints_while_a_language_is_empty(client, login, 
     login("press")
     client.post(_editor(reference.events["ceremony"], "en"), data={"body": "English text.", "version": ""})
     page = client.get(_editor(reference.events["ceremony"], "ru")).get_data(as_text=True)
-    assert "the release prints the English text" in page
+    assert "the release prints the English text" in page  # no primary-language text yet: any text there is
+    client.post(_editor(reference.events["ceremony"], "az"), data={"body": "Azərbaycanca mətn.", "version": ""})
+    page = client.get(_editor(reference.events["ceremony"], "ru")).get_data(as_text=True)
+    assert "the release prints the Azərbaycanca text" in page  # the primary language's text comes first
+    page = client.get(_editor(reference.events["ceremony"], "en")).get_data(as_text=True)
+    assert "Not written in this language yet" not in page and "Last saved by" in page
 
 
 # --- Panels -----------------------------------------------------------------------------------------

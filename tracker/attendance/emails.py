@@ -1,9 +1,9 @@
 """What the attendance emails (invitation, reminder, withdrawal) say, and to whom; queued in the outbox.
 
-Each email goes to all contact addresses of one unit (:func:`contact_addresses`), in the mail language
-(``MAIL_LANGUAGE``), with the event's essentials and the unit's signed answer link, from the sender every
-email to a unit has (:func:`compose_unit_email`). Nothing here commits: the message leaves only if the change
-that caused it is committed.
+Each email goes to all contact addresses of one unit (:func:`contact_addresses`), in the unit's language
+(:func:`tracker.i18n.unit_language`), with the event's essentials and the unit's signed answer link, from the
+sender every email to a unit has (:func:`compose_unit_email`). Nothing here commits: the message leaves only if
+the change that caused it is committed.
 
 Invitations and withdrawals carry an iCalendar message (METHOD:REQUEST so mail clients show
 Accept/Decline; METHOD:CANCEL so the event leaves the unit's calendar). That part is the calendar area's, which
@@ -27,7 +27,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from ..events.display import when_text, where_text
-from ..i18n import local_datetime, mail_language
+from ..i18n import local_datetime, unit_language
 from ..mail.compose import compose_email, mailbox
 from ..mail.deferred import Draft, queue_for_composition
 from ..models import Event, EventStatus, Invitation, Unit
@@ -55,7 +55,7 @@ def _context(invitation: Invitation, language: str, *, with_link: bool = True) -
         "deadline": local_datetime(event.answers_close_at, zone=event.zone, language=language),
         "answer_url": answer_url(invitation) if with_link else "",
         "event_url": _event_url(event),
-        "organizer_name": settings.organizer_name,
+        "organizer_name": settings.organizer(language),
         "organizer_email": settings.organizer_email,
         "organisation": organisation_name(language),
     }
@@ -80,8 +80,9 @@ def compose_unit_email(to: list[str], *, template: str, subject: str, context: d
     (``ORGANIZER_EMAIL``), so that threads and calendar replies stay together.
     """
     settings = current_settings()
+    organizer_name = settings.organizer(str(context.get("language") or settings.mail_language))
     return compose_email(
-        sender=mailbox(settings.organizer_name, settings.mail_from) if settings.organizer_name else settings.mail_from,
+        sender=mailbox(organizer_name, settings.mail_from) if organizer_name else settings.mail_from,
         to=to,
         subject=" ".join(subject.split()),
         text=render_template(f"{template}.txt", **context),
@@ -123,7 +124,7 @@ def compose_reminder(draft: Draft) -> EmailMessage | None:
     invitation = draft.invitation
     if invitation.answered or invitation.event.status == EventStatus.CANCELLED:
         return None
-    language = mail_language()
+    language = unit_language(invitation.unit)
     with force_locale(language):
         context = _context(invitation, language)
         subject = _("Please answer by %(deadline)s: %(title)s", deadline=context["deadline"], title=context["title"])

@@ -24,7 +24,7 @@ from ..bounds import HEADCOUNT, check_instant, check_number
 from ..errors import RuleError
 from ..events.services import deadline_problem
 from ..extensions import db
-from ..i18n import N_
+from ..i18n import N_, current_language
 from ..models import AnswerChannel, AuditEntry, Event, EventStatus, Invitation, InvitationStatus, Unit, User
 from ..models.types import utcnow
 from ..settings import settings
@@ -482,7 +482,7 @@ def add_walk_in(event: Event, unit: Unit, came: int, *, by_user: User | None) ->
     ).scalar_one_or_none()
     if already is not None:
         raise AttendanceError(N_("%(unit)s is already on the list; enter its number there."), field="unit",
-                              unit=unit.name)
+                              unit=unit.text("name", current_language()))
     invitation = Invitation(event=event, unit=unit, walk_in=True, actual_attendance=came)
     db.session.add(invitation)
     db.session.flush()
@@ -584,6 +584,27 @@ def upcoming_and_past_invitations(unit_id: int, now: datetime) -> tuple[list[Inv
     upcoming = [i for i in invitations if i.event.ends_at >= now]
     past = [i for i in reversed(invitations) if i.event.ends_at < now]
     return upcoming, past
+
+
+@dataclass
+class UnitHomeLists:
+    """A unit's invitations as its home lists them: what awaits an answer first."""
+
+    #: Not answered yet while answers are open, the answer that closes soonest first.
+    awaiting: list[Invitation]
+    #: The other invitations to events not yet over, soonest first.
+    upcoming: list[Invitation]
+    #: Invitations to events that are over, latest first.
+    past: list[Invitation]
+
+
+def unit_home_lists(unit_id: int, now: datetime) -> UnitHomeLists:
+    """A unit's invitations split for its home page (one query, as :func:`upcoming_and_past_invitations`)."""
+    upcoming, past = upcoming_and_past_invitations(unit_id, now)
+    awaiting = sorted((i for i in upcoming if not i.answered and answers_open(i.event, now)),
+                      key=lambda i: (i.event.answers_close_at, i.event.starts_at, i.id))
+    waiting = {i.id for i in awaiting}
+    return UnitHomeLists(awaiting=awaiting, upcoming=[i for i in upcoming if i.id not in waiting], past=past)
 
 
 @dataclass

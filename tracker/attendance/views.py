@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response
 from ..auth.access import ORGANISERS, public, roles_required
 from ..extensions import db
 from ..forms import confirmation_page, confirmed
-from ..i18n import current_language, local_datetime
+from ..i18n import current_language, local_datetime, open_page_in, unit_language
 from ..mail.outbox import latest_messages_by_invitation
 from ..models import AnswerChannel, Event, EventStatus, Invitation, Role, User
 from ..models.types import utcnow
@@ -39,8 +39,8 @@ def answered_by_text(invitation: Invitation) -> str:
     if invitation.answered_by is not None:
         return invitation.answered_by.name
     if invitation.answered_via == AnswerChannel.CALENDAR:
-        return _("%(unit)s (calendar reply)", unit=invitation.unit.name)
-    return _("%(unit)s (emailed link)", unit=invitation.unit.name)
+        return _("%(unit)s (calendar reply)", unit=invitation.unit.text("name", current_language()))
+    return _("%(unit)s (emailed link)", unit=invitation.unit.text("name", current_language()))
 
 
 def attendance_panel(event: Event) -> dict[str, Any]:
@@ -136,11 +136,11 @@ def _answer_page(invitation: Invitation, *, via: str, by_user: User | None, temp
 @bp.route("/my")
 @roles_required(Role.REPRESENTATIVE)
 def unit_home() -> str:
-    """A representative's start page: the unit's invitations, the soonest event first."""
+    """A representative's start page: what awaits an answer first, then the unit's other invitations."""
     unit = current_user.unit
     now = utcnow()
-    upcoming, past = services.upcoming_and_past_invitations(unit.id, now) if unit is not None else ([], [])
-    return render_template("attendance/unit_home.html", unit=unit, upcoming=upcoming, past=past, now=now,
+    lists = services.unit_home_lists(unit.id, now) if unit is not None else None
+    return render_template("attendance/unit_home.html", unit=unit, lists=lists, now=now,
                            answers_open=services.answers_open)
 
 
@@ -162,6 +162,9 @@ def invitation(invitation_id: int) -> tuple[str, int] | Response:
 def answer_by_link(token: str) -> Response:
     """The page an emailed answer link opens: one invitation's answer form, no password needed."""
     check = check_answer_token(token)
+    if check.invitation is not None:
+        # The unit's emails are in its language: the page they link to opens in it too, unless the visitor chose.
+        open_page_in(unit_language(check.invitation.unit))
     response: tuple[str, int] | Response
     if not check.usable:
         response = _link_problem(check)
@@ -252,7 +255,7 @@ def invite(event_id: int) -> tuple[str, int] | Response:
                        len(result.already_invited)), "info")
     if result.no_contacts:
         flash(_("No contact address, so no email for: %(units)s. Tell them another way.",
-                units=", ".join(unit.name for unit in result.no_contacts)), "warning")
+                units=", ".join(unit.text("name", current_language()) for unit in result.no_contacts)), "warning")
     return redirect(url_for("attendance.dashboard", event_id=event.id))
 
 
@@ -277,12 +280,11 @@ def set_deadline(event_id: int) -> tuple[str, int] | Response:
 def withdraw(invitation_id: int) -> Response | tuple[str, int]:
     """Take back an unanswered invitation, once confirmed; the unit's contacts are told."""
     found = db.get_or_404(Invitation, invitation_id)
-    event_id, unit_name = found.event_id, found.unit.name
+    event_id, unit_name = found.event_id, found.unit.text("name", current_language())
     if not confirmed():
-        unit = found.unit.text("name", current_language())
         return confirmation_page(
-            title=_("Withdraw the invitation of %(unit)s?", unit=unit),
-            consequence=_("%(unit)s will be told that it is no longer invited to “%(event)s”.", unit=unit,
+            title=_("Withdraw the invitation of %(unit)s?", unit=unit_name),
+            consequence=_("%(unit)s will be told that it is no longer invited to “%(event)s”.", unit=unit_name,
                           event=found.event.text("title", current_language())),
             yes=_("Yes, withdraw"), back=url_for("attendance.dashboard", event_id=event_id))
     try:
@@ -314,12 +316,12 @@ def remind(event_id: int) -> Response:
         flash(ngettext("Skipped %(num)s unit that has answered.", "Skipped %(num)s units that have answered.",
                        result.answered), "info")
     if result.recently_reminded:
-        names = ", ".join(i.unit.name for i in result.recently_reminded)
+        names = ", ".join(i.unit.text("name", current_language()) for i in result.recently_reminded)
         flash(ngettext("Skipped %(num)s unit reminded less than %(hours)s hours ago: %(units)s.",
                        "Skipped %(num)s units reminded less than %(hours)s hours ago: %(units)s.",
                        len(result.recently_reminded), hours=hours, units=names), "info")
     if result.no_contacts:
-        names = ", ".join(i.unit.name for i in result.no_contacts)
+        names = ", ".join(i.unit.text("name", current_language()) for i in result.no_contacts)
         flash(ngettext("Skipped %(num)s unit without a contact address: %(units)s.",
                        "Skipped %(num)s units without a contact address: %(units)s.",
                        len(result.no_contacts), units=names), "warning")
@@ -383,6 +385,6 @@ def add_walk_in(event_id: int) -> tuple[str, int] | Response:
                                     _("This unit was added at the same moment from another device.")]
     else:
         if added is not None:
-            flash(_("%(unit)s added as a walk-in.", unit=added.unit.name), "success")
+            flash(_("%(unit)s added as a walk-in.", unit=added.unit.text("name", current_language())), "success")
             return redirect(url_for("attendance.check_in", event_id=event.id))
     return render_template("attendance/check_in.html", **context), 422

@@ -51,7 +51,7 @@ def login() -> str | Response | tuple[str, int]:
         else:
             start_session(user, remember=bool(form.remember.data))
             target = form.next.data
-            return redirect(target if is_safe_next(target) else url_for("events.home"))
+            return redirect(target if is_safe_next(target) else url_for("home.index"))
     status = 200 if not form.errors else 422
     return render_template("auth/login.html", form=form), status
 
@@ -126,7 +126,7 @@ def change_password() -> str | Response | tuple[str, int]:
         # The new session version is committed with the redirect; this browser carries it from now on.
         renew_session(user, remember=settings().remember_cookie_name in request.cookies)
         flash(_("Your password is changed. Every other session of your account has ended."), "success")
-        return redirect(url_for("events.home"))
+        return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
 
 
@@ -157,4 +157,4 @@ def set_language() -> Response:
         if current_user.is_authenticated:
             current_user.language = language
     target = request.form.get("next")
-    return redirect(target if target and is_safe_next(target) else url_for("events.home"))
+    return redirect(target if target and is_safe_next(target) else url_for("home.index"))

@@ -36,7 +36,7 @@ from ..settings import Settings
 from ..settings import settings as current_settings
 from ..text import clean_text as printable
 from ..timemath import agenda_schedule, local_days
-from ..vocabulary import agenda_kind_label, kind_label, language_name, title_names_kind
+from ..vocabulary import agenda_kind_label, kind_label, language_name, position_in_sentence, title_names_kind
 
 PRODID = "-//tracker//Ceremony tracker//EN"
 
@@ -97,12 +97,13 @@ class CalendarSettings:
         """What the builder needs of the installation's ``settings``, with texts in ``language``."""
         return cls(
             organizer_email=settings.organizer_email or cls.organizer_email,
-            organizer_name=settings.organizer_name,
+            organizer_name=settings.organizer(language or settings.content_language or CONTENT_LANGUAGE),
             base_url=settings.root_url() or cls.base_url,
             alarms=settings.alarms,
             language=language,
             refresh_interval=settings.calendar_refresh,
-            organisation_name=settings.organisation_name or cls.organisation_name,
+            organisation_name=(settings.organisation(language or settings.content_language or CONTENT_LANGUAGE)
+                               or cls.organisation_name),
             content_language=settings.content_language or CONTENT_LANGUAGE,
         )
 
@@ -150,6 +151,19 @@ def _text(obj: Any, name: str, language: str | None) -> str:
     return obj.text(name, language) if hasattr(obj, "text") else str(getattr(obj, name, "") or "")
 
 
+def calendar_language(settings: CalendarSettings) -> str:
+    """The language the calendar is written in: its labels, and the ``LANGUAGE`` of its texts."""
+    return settings.language or settings.content_language
+
+
+def _language_of(obj: Any, name: str, settings: CalendarSettings) -> str:
+    """The language of the text :func:`_text` finds: the calendar's when it has one, else the primary language
+    it falls back to (a title never translated is marked ``az``, not ``ru``)."""
+    texts = obj.texts(name) if obj is not None and hasattr(obj, "texts") else {}
+    language = calendar_language(settings)
+    return language if texts.get(language) else settings.content_language
+
+
 def agenda_times(event: Event) -> list[tuple[AgendaItem, time | None]]:
     """Agenda items in order with their local start (the run-of-show rule: :func:`tracker.timemath.agenda_schedule`)."""
     agenda = sorted(event.agenda, key=lambda i: i.position)
@@ -164,6 +178,16 @@ def agenda_line(kind: str, title: str, language: str | None) -> str:
     if not label or title_names_kind(title, label):
         return title
     return f"{label}. {title}" if title else label
+
+
+def _after_dash(person: Any, language: str | None, settings: CalendarSettings) -> str:
+    """A speaker's position, rank and name after the dash of an agenda line: the position lower-case where the
+    calendar's language writes it so mid-sentence ("… — начальник Службы, генерал-майор …")."""
+    line = str(person.title_line(language))
+    position = person.text("position", language)
+    if position and line.startswith(position):
+        line = position_in_sentence(position, calendar_language(settings)) + line[len(position):]
+    return line
 
 
 def event_description(event: Event, settings: CalendarSettings) -> str:
@@ -183,7 +207,7 @@ def event_description(event: Event, settings: CalendarSettings) -> str:
                 line += f"{starts.strftime('%H:%M')} "
             line += agenda_line(item.kind, clean_line(_text(item, "title", language)), language)
             if item.speaker is not None:
-                line += f" — {clean_line(item.speaker.title_line(language))}"
+                line += f" — {clean_line(_after_dash(item.speaker, language, settings))}"
             lines.append(line)
         parts.append("\n".join(lines))
     if event.languages:
@@ -239,10 +263,12 @@ def _organizer(settings: CalendarSettings) -> icalendar.vCalAddress:
     return organizer
 
 
-def invitation_attendees(invitation: Invitation, *, method: str = "REQUEST") -> list[icalendar.vCalAddress]:
-    """One ATTENDEE per contact address of the invited unit, with the unit's answer as PARTSTAT."""
+def invitation_attendees(invitation: Invitation, *, method: str = "REQUEST",
+                         language: str | None = None) -> list[icalendar.vCalAddress]:
+    """One ATTENDEE per contact address of the invited unit (CN: its name in ``language``), with the unit's answer
+    as PARTSTAT."""
     unit = invitation.unit
-    name = clean_parameter(unit.name) if unit is not None else ""
+    name = clean_parameter(_text(unit, "name", language)) if unit is not None else ""
     partstat = PARTSTAT_BY_STATUS.get(invitation.status, "NEEDS-ACTION")
     attendees = []
     seen: set[str] = set()
@@ -281,13 +307,15 @@ def build_event_component(
     component.add("dtstamp", stamp.astimezone(UTC))
     component.add("sequence", event.sequence or 0)
     _set_times(component, event)
-    component.add("summary", clean_line(_text(event, "title", language)))
-    component.add("description", event_description(event, settings))
+    labels = {"LANGUAGE": calendar_language(settings)}
+    component.add("summary", clean_line(_text(event, "title", language)),
+                  parameters={"LANGUAGE": _language_of(event, "title", settings)})
+    component.add("description", event_description(event, settings), parameters=labels)
     location = where_text(event, language)
     if location:
-        component.add("location", location)
+        component.add("location", location, parameters={"LANGUAGE": _language_of(event.venue, "name", settings)})
     component.add("url", settings.event_url(event), parameters={"VALUE": "URI"})
-    component.add("categories", [kind_label(event.kind)])
+    component.add("categories", [kind_label(event.kind, calendar_language(settings))], parameters=labels)
     component.add("status", status or STATUS_BY_EVENT_STATUS.get(event.status, "CONFIRMED"))
     component.add("transp", "OPAQUE")
     if event.created_at is not None:
@@ -297,10 +325,10 @@ def build_event_component(
     return component
 
 
-def _alarm(before: timedelta, summary: str) -> icalendar.Alarm:
+def _alarm(before: timedelta, summary: str, language: str) -> icalendar.Alarm:
     alarm = icalendar.Alarm()
     alarm.add("action", "DISPLAY")
-    alarm.add("description", summary or "Reminder")
+    alarm.add("description", summary or _("Reminder"), parameters={"LANGUAGE": language})
     alarm.add("trigger", -before)
     return alarm
 
@@ -319,12 +347,14 @@ def build_remembrance_component(series: Series, *, settings: CalendarSettings) -
     component.add("dtstart", day)
     component.add("dtend", day + timedelta(days=1))
     component.add("rrule", {"FREQ": "YEARLY"})
+    labels = {"LANGUAGE": calendar_language(settings)}
     title = clean_line(_text(series, "title", language))
-    component.add("summary", _("Day of remembrance: %(title)s", title=title))
+    component.add("summary", _("Day of remembrance: %(title)s", title=title), parameters=labels)
     description = clean_text(_text(series, "description", language)).strip()
-    component.add("description", "\n\n".join(p for p in (description, settings.series_url(series)) if p))
+    component.add("description", "\n\n".join(p for p in (description, settings.series_url(series)) if p),
+                  parameters=labels)
     component.add("url", settings.series_url(series), parameters={"VALUE": "URI"})
-    component.add("categories", [kind_label(EventKind.COMMEMORATION)])
+    component.add("categories", [kind_label(EventKind.COMMEMORATION, calendar_language(settings))], parameters=labels)
     component.add("transp", "TRANSPARENT")
     component.add("status", "CONFIRMED")
     return component
@@ -347,6 +377,8 @@ def _new_calendar(settings: CalendarSettings, method: str | None) -> icalendar.C
 def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
     # Generating a VTIMEZONE walks the zone's transitions; cache the result per zone and range of years.
     timezone = icalendar.Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
+    # icalendar notes the covered years in an English COMMENT; a calendar file speaks its reader's language only.
+    timezone.pop("COMMENT", None)
     return timezone.to_ical()
 
 
@@ -406,12 +438,12 @@ def _invitation_ics(
     status = "CANCELLED" if method == "CANCEL" or event.status == EventStatus.CANCELLED else None
     component = build_event_component(event, settings=settings, dtstamp=stamp, status=status)
     component.add("organizer", _organizer(settings))
-    for attendee in invitation_attendees(invitation, method=method):
+    for attendee in invitation_attendees(invitation, method=method, language=settings.language):
         component.add("attendee", attendee)
     if method == "REQUEST" and status is None:
         summary = clean_line(_text(event, "title", settings.language))
         for before in settings.alarms:
-            component.add_component(_alarm(before, summary))
+            component.add_component(_alarm(before, summary, _language_of(event, "title", settings)))
     calendar.add_component(component)
     return _finish(calendar, [event])
 

@@ -29,8 +29,9 @@ from sqlalchemy.orm import selectinload
 
 from ..attendance.emails import compose_unit_email, contact_addresses, invitation_email, withdrawal_email
 from ..attendance.links import answer_url
+from ..events.display import where_text
 from ..extensions import db
-from ..i18n import mail_language
+from ..i18n import unit_language
 from ..mail.deferred import Draft, queue_for_composition
 from ..mail.outbox import queue_email
 from ..models import Event, EventStatus, Invitation
@@ -97,7 +98,7 @@ def compose_invitation(draft: Draft) -> EmailMessage | None:
     invitation = draft.invitation
     if invitation.event.status == EventStatus.CANCELLED:
         return None
-    language = mail_language()
+    language = unit_language(invitation.unit)
     ics = build_invitation_ics(invitation.event, invitation, method="REQUEST", settings=settings_from_app(language))
     return invitation_email(invitation, draft.to, language, calendar=ics)
 
@@ -111,7 +112,7 @@ def on_invitation_withdrawn(sender: Invitation, **_extra: Any) -> None:
     to = contact_addresses(sender.unit)
     if not to:
         return
-    language = mail_language()
+    language = unit_language(sender.unit)
     ics = build_invitation_ics(sender.event, sender, method="CANCEL", settings=settings_from_app(language))
     message = withdrawal_email(sender, to, language, calendar=ics)
     # The invitation row is about to be deleted; the message stays tied to the event only.
@@ -136,14 +137,14 @@ def compose_cancellation(draft: Draft) -> EmailMessage:
 def _compose(draft: Draft, *, method: str) -> EmailMessage:
     invitation = draft.invitation
     event = invitation.event
-    settings = settings_from_app()
-    language = mail_language()
+    language = unit_language(invitation.unit)
+    settings = settings_from_app(language)
     kind = "cancellation" if method == "CANCEL" else "update"
     template = f"calendar/emails/{kind}"
     with force_locale(language):
         ics = build_invitation_ics(event, invitation, method=method, settings=settings)
         context: dict[str, Any] = {
-            "event": event, "unit": invitation.unit, "language": language,
+            "event": event, "unit": invitation.unit, "language": language, "where": where_text(event, language),
             "changed": _changed_labels(draft.recipe.get("fields", ())),
             "event_url": settings.event_url(event),
             "organizer_name": settings.organizer_name, "organizer_email": settings.organizer_email,

@@ -21,6 +21,7 @@ from sqlalchemy.orm import selectinload
 from ..attendance.services import AnswerDetails, AttendanceError, record_answer
 from ..events.visibility import may_see, may_see_drafts, visible_statuses
 from ..extensions import db
+from ..i18n import current_language
 from ..models import (
     AgendaItem,
     AnswerChannel,
@@ -244,7 +245,8 @@ def apply_reply(reply: CalendarReply, *, by_user: User | None) -> list[AppliedAn
     _event, matched = match_reply(reply)
     applied = []
     for invitation, status in matched:
-        unit_name = invitation.unit.name  # read now: after a failed flush the object cannot be read any more
+        # Read now: after a failed flush the object cannot be read any more.
+        unit_name = invitation.unit.text("name", current_language())
         try:
             changed = record_answer(
                 invitation,

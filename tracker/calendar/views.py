@@ -12,7 +12,7 @@ from werkzeug.wrappers import Response
 from ..auth.access import ORGANISERS, public, roles_required, signed_in
 from ..extensions import db
 from ..forms import confirmation_page, confirmed
-from ..i18n import current_language
+from ..i18n import current_language, primary_language, site_languages, unit_language
 from ..models import Role, Series, Unit
 from ..settings import settings as current_settings
 from ..vocabulary import answer_words
@@ -70,35 +70,44 @@ def calendar_links() -> dict[str, object]:
 @bp.route("/events/<int:event_id>.ics")
 @signed_in
 def event_ics(event_id: int) -> Response:
-    """Download one event (METHOD:PUBLISH, no attendees); drafts only for organisers."""
+    """Download one event (METHOD:PUBLISH, no attendees) in the reader's language; drafts only for organisers."""
     event = services.event_for_download(event_id, current_user)
     if event is None:
         abort(404)
-    body = build_event_ics(event, settings=settings_from_app())
-    return _calendar_response(body, f"event:{event.id}", filename=f"event-{event.id}.ics", private=True)
+    language = current_language()
+    body = build_event_ics(event, settings=settings_from_app(language))
+    return _calendar_response(body, f"event:{event.id}:{language}", filename=f"event-{event.id}.ics", private=True)
 
 
 @bp.route("/series/<int:series_id>.ics")
 @signed_in
 def series_ics(series_id: int) -> Response:
-    """Download a series: its events the user may see, and its remembrance day as a yearly event."""
+    """Download a series in the reader's language: its events the user may see, and its remembrance day as a
+    yearly event."""
     series = db.get_or_404(Series, series_id)
     events = services.series_events(series, current_user)
-    body = build_series_ics(series, events, settings=settings_from_app())
-    feed = services.series_feed_key(series, current_user)
+    language = current_language()
+    body = build_series_ics(series, events, settings=settings_from_app(language))
+    feed = f"{services.series_feed_key(series, current_user)}:{language}"
     return _calendar_response(body, feed, filename=f"series-{series.id}.ics", private=True)
 
 
 @bp.route("/calendar.ics")
 @public
 def public_calendar() -> Response:
-    """The public calendar: events marked public, scheduled, held or cancelled. Open to anyone."""
-    settings = settings_from_app()
+    """The public calendar: events marked public, scheduled, held or cancelled. Open to anyone.
+
+    A subscription has no interface language: the calendar is in the primary language, or in the site language
+    ``?lang=`` names (anything else is ignored).
+    """
+    asked = request.args.get("lang", "")
+    language = asked if asked in site_languages() else primary_language()
+    settings = settings_from_app(language)
     events = services.public_events()
     body = build_feed_ics(
         events, name=settings.organisation_name, uid=f"public-calendar@{settings.uid_domain}", settings=settings
     )
-    return _calendar_response(body, "public", filename=None, private=False)
+    return _calendar_response(body, f"public:{language}", filename=None, private=False)
 
 
 @bp.route("/feeds/<token>.ics")
@@ -108,11 +117,12 @@ def unit_feed(token: str) -> Response:
     unit = services.unit_by_feed_token(token)
     if unit is None:
         abort(404)
-    settings = settings_from_app()
+    language = unit_language(unit)  # the unit's feed, like its emails, is in the unit's language
+    settings = settings_from_app(language)
     events = services.unit_feed_events(unit)
     body = build_feed_ics(
         events,
-        name=f"{settings.organisation_name} — {unit.name}",
+        name=f"{settings.organisation_name} — {unit.text('name', language)}",
         uid=f"unit-{unit.id}-feed@{settings.uid_domain}",
         settings=settings,
     )
@@ -168,7 +178,8 @@ def replies() -> tuple[str, int] | str | Response:
             db.session.rollback()
             return render_template("calendar/replies.html", form=form, reason=error.reason), 422
         for answer in applied:
-            values = {"unit": answer.invitation.unit.name, "event": answer.invitation.event.title,
+            values = {"unit": answer.invitation.unit.text("name", current_language()),
+                      "event": answer.invitation.event.text("title", current_language()),
                       "status": answer_words(answer.status)}
             if answer.changed:
                 flash(_("Recorded from calendar: %(unit)s — %(status)s for \"%(event)s\".", **values), "success")

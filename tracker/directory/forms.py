@@ -1,13 +1,14 @@
 """Forms for units, people and venues.
 
-Each translatable text has its content-language field (English, required where the model needs it) and
-optional "in Azerbaijani" / "in Russian" fields named ``<field>_az`` and ``<field>_ru``. Each form's
+Each translatable text is entered once per site language (:func:`tracker.forms.in_every_language`): the
+plain field in the primary language, required where the model needs it, and ``<field>_<code>`` for the
+others. Each form's
 ``details()`` is what its service takes; the rules are the services' (field validators call the same checks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from flask_babel import lazy_gettext as _l
@@ -18,42 +19,23 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from ..bounds import VENUE_CAPACITY, NumberWithinBounds
 from ..errors import RuleError
-from ..forms import BaseForm, none_choice, optional_id
-from ..i18n import translation_languages
+from ..forms import MultilingualForm, in_every_language, none_choice, optional_id, options
+from ..i18n import primary_language, site_languages
 from ..models import Unit
-from .services import PersonDetails, UnitDetails, VenueDetails, check_unit_code, normalise_emails
+from ..vocabulary import language_name
+from .services import (
+    PersonDetails,
+    UnitDetails,
+    VenueDetails,
+    check_unit_code,
+    check_unit_language,
+    normalise_emails,
+)
 
-#: Site languages a translation can be given in, besides the content language. Read when the module is
-#: imported (the forms below declare one field per language), so it is the configured default list; a site
-#: language added in ``tracker.config.LANGUAGES`` needs its ``<field>_<code>`` fields declared here.
-TRANSLATION_LANGUAGES = translation_languages()
 
-
-def _translation_field(label: Any, max_length: int) -> StringField:
-    return StringField(label, validators=[Optional(), Length(max=max_length)])
-
-
-class TranslatedForm(BaseForm):
-    """A form whose translatable texts come with ``_az`` and ``_ru`` siblings."""
-
-    #: Names of the plain fields that have translations.
-    translated_fields: Sequence[str] = ()
-
-    def load_translations(self, obj: Any) -> None:
-        """Fill the translation fields from ``obj`` (when showing the form, not after a post)."""
-        for name in self.translated_fields:
-            for language in TRANSLATION_LANGUAGES:
-                self[f"{name}_{language}"].data = (obj.translations or {}).get(name, {}).get(language, "")
-
-    def translations(self) -> dict[str, dict[str, str]]:
-        """The submitted translations, as the services take them (empty text removes one)."""
-        return {
-            name: {
-                language: (self[f"{name}_{language}"].data or "").strip()
-                for language in TRANSLATION_LANGUAGES
-            }
-            for name in self.translated_fields
-        }
+def unit_language_choices() -> list[SelectChoice]:
+    """The site's languages, named in the reader's language, for a unit's language."""
+    return options((code, language_name(code)) for code in site_languages())
 
 
 def unit_choices(units: Iterable[Unit], language: str, exclude: Unit | None = None) -> list[SelectChoice]:
@@ -98,19 +80,16 @@ def _check_email_lines(text: str) -> None:
     normalise_emails(text.splitlines())
 
 
-class UnitForm(TranslatedForm):
+@in_every_language("name")
+class UnitForm(MultilingualForm):
     """A department or regional office."""
-
-    translated_fields = ("name",)
 
     code = StringField(
         _l("Code"),
         validators=[DataRequired(), Length(max=32), ServiceCheck(check_unit_code)],
         description=_l("Short and stable, e.g. CIT or GANJA; stored in capitals."),
     )
-    name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
-    name_az = _translation_field(_l("Name in Azerbaijani"), 200)
-    name_ru = _translation_field(_l("Name in Russian"), 200)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     parent_id = SelectField(_l("Parent unit"), coerce=optional_id, choices=[], validate_choice=True)
     contact_emails = EmailLinesField(
         _l("Contact emails"),
@@ -118,11 +97,20 @@ class UnitForm(TranslatedForm):
         description=_l("One address per line; invitations, reminders and updates go to them."),
     )
     active = BooleanField(_l("Active (invited to events)"), default=True)
+    language = SelectField(
+        _l("Language of emails and calendar files"),
+        choices=unit_language_choices,
+        default=primary_language,
+        validate_choice=False,  # the service's rule says what is wrong, beside the field
+        validators=[ServiceCheck(check_unit_language)],
+        description=_l("Invitations, reminders, updates, their calendar files and the unit's calendar feed are "
+                       "written in it; the answer link opens in it."),
+    )
 
     def load(self, unit: Unit) -> None:
         """Show ``unit``'s stored values."""
         self.contact_emails.data = "\n".join(unit.contact_emails or [])
-        self.load_translations(unit)
+        self.show_texts(unit)
 
     def emails(self) -> list[str]:
         """The submitted addresses, one per line, blank lines dropped."""
@@ -137,29 +125,23 @@ class UnitForm(TranslatedForm):
             contact_emails=self.emails(),
             active=bool(self.active.data),
             translations=self.translations(),
+            language=self.language.data,
         )
 
 
-class PersonForm(TranslatedForm):
+@in_every_language("full_name", "rank", "position")
+class PersonForm(MultilingualForm):
     """A speaker or official."""
 
-    translated_fields = ("full_name", "rank", "position")
-
-    full_name = StringField(_l("Full name (English)"), validators=[DataRequired(), Length(max=200)])
-    full_name_az = _translation_field(_l("Full name in Azerbaijani"), 200)
-    full_name_ru = _translation_field(_l("Full name in Russian"), 200)
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     rank = StringField(
-        _l("Rank (English)"), validators=[Optional(), Length(max=200)], description=_l("e.g. major-general")
+        _l("Rank"), validators=[Optional(), Length(max=200)], description=_l("e.g. major-general")
     )
-    rank_az = _translation_field(_l("Rank in Azerbaijani"), 200)
-    rank_ru = _translation_field(_l("Rank in Russian"), 200)
     position = StringField(
-        _l("Position (English)"),
+        _l("Position"),
         validators=[Optional(), Length(max=300)],
         description=_l("e.g. Deputy Head of the Service"),
     )
-    position_az = _translation_field(_l("Position in Azerbaijani"), 300)
-    position_ru = _translation_field(_l("Position in Russian"), 300)
     unit_id = SelectField(
         _l("Unit"), coerce=optional_id, choices=[], description=_l("Leave empty for guests from outside the agency.")
     )
@@ -175,14 +157,11 @@ class PersonForm(TranslatedForm):
         )
 
 
-class VenueForm(TranslatedForm):
+@in_every_language("name", "address")
+class VenueForm(MultilingualForm):
     """A hall or room."""
 
-    translated_fields = ("name",)
-
-    name = StringField(_l("Name (English)"), validators=[DataRequired(), Length(max=200)])
-    name_az = _translation_field(_l("Name in Azerbaijani"), 200)
-    name_ru = _translation_field(_l("Name in Russian"), 200)
+    name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=2000)])
     capacity = IntegerField(
         _l("Capacity"),

@@ -22,10 +22,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from ..bounds import VENUE_CAPACITY, check_number
 from ..errors import RuleError
 from ..extensions import db
-from ..i18n import N_
+from ..i18n import N_, current_language, primary_language, site_languages
 from ..models import AgendaItem, Event, Invitation, Person, Unit, User, Venue
 from ..models.constraints import violated
-from ..models.types import TranslatableMixin
 from ..models.units import UNIQUE_CODE
 
 #: ``{"name": {"az": "…", "ru": "…"}}`` — translations of the plain (content-language) fields.
@@ -37,13 +36,6 @@ class DirectoryError(RuleError):
 
 
 # --- shared helpers ------------------------------------------------------------------------------------
-
-
-def apply_translations(obj: TranslatableMixin, translations: Translations) -> None:
-    """Set (or, given an empty text, remove) each listed translation of ``obj``."""
-    for field_name, per_language in translations.items():
-        for language, value in per_language.items():
-            obj.set_translation(field_name, language, value)
 
 
 def normalise_emails(addresses: Iterable[str]) -> list[str]:
@@ -111,6 +103,9 @@ class UnitDetails:
     contact_emails: list[str] = field(default_factory=list)
     active: bool = True
     translations: Translations = field(default_factory=dict)
+    #: Language of everything sent to the unit (a site language); ``None``: the primary language for a new unit,
+    #: the stored one for an existing unit.
+    language: str | None = None
 
 
 def find_unit_by_code(code: str) -> Unit | None:
@@ -144,6 +139,12 @@ def check_unit_code(code: str) -> None:
         raise DirectoryError(N_("Use letters, digits, “-” and “_” only."), "code")
 
 
+def check_unit_language(code: str | None) -> None:
+    """A unit's language is one of the site's languages (``None``: left as it is, or the primary language)."""
+    if code is not None and code not in site_languages():
+        raise DirectoryError(N_("Choose one of the site's languages."), "language")
+
+
 def _checked_parent(unit: Unit | None, details: UnitDetails) -> Unit | None:
     """Every rule of a unit; returns its parent. Codes are unique whatever their case; no loops in the tree."""
     check_unit_code(details.code)
@@ -165,16 +166,20 @@ def _checked_parent(unit: Unit | None, details: UnitDetails) -> Unit | None:
             seen.add(id(ancestor))
             ancestor = ancestor.parent
     normalise_emails(details.contact_emails)
+    check_unit_language(details.language)
     return parent
 
 
 def _apply_unit(unit: Unit, details: UnitDetails, parent: Unit | None) -> None:
     unit.code = details.code.strip().upper()
-    unit.name = details.name.strip()
     unit.parent = parent
     unit.contact_emails = normalise_emails(details.contact_emails)
     unit.active = details.active
-    apply_translations(unit, details.translations)
+    if details.language is not None:
+        unit.language = details.language
+    elif unit.language is None:
+        unit.language = primary_language()
+    unit.set_entered_texts({"name": details.name}, details.translations)
 
 
 def _flush_unit(unit: Unit) -> None:
@@ -255,11 +260,10 @@ def _apply_person(person: Person, details: PersonDetails) -> None:
     if not details.full_name.strip():
         raise DirectoryError(N_("A person needs a full name."), "full_name")
     unit = chosen_unit(details.unit_id, "unit_id")
-    person.full_name = details.full_name.strip()
-    person.rank = details.rank.strip()
-    person.position = details.position.strip()
+    person.set_entered_texts(
+        {"full_name": details.full_name, "rank": details.rank, "position": details.position}, details.translations
+    )
     person.unit = unit
-    apply_translations(person, details.translations)
 
 
 def create_person(details: PersonDetails) -> Person:
@@ -285,7 +289,7 @@ def delete_person(person: Person) -> None:
     of events that reports are built from.
     """
     spoken = db.session.execute(
-        db.select(Event.title)
+        db.select(Event)
         .join(AgendaItem, AgendaItem.event_id == Event.id)
         .where(AgendaItem.speaker_id == person.id)
         .order_by(Event.starts_at)
@@ -294,17 +298,17 @@ def delete_person(person: Person) -> None:
     if spoken is not None:
         raise DirectoryError(
             N_("%(name)s speaks in the agenda of “%(event)s”; remove them from that agenda first."),
-            name=person.full_name,
-            event=spoken,
+            name=person.text("full_name", current_language()),
+            event=spoken.text("title", current_language()),
         )
     presided = db.session.execute(
-        db.select(Event.title).where(Event.presiding_id == person.id).order_by(Event.starts_at).limit(1)
+        db.select(Event).where(Event.presiding_id == person.id).order_by(Event.starts_at).limit(1)
     ).scalar_one_or_none()
     if presided is not None:
         raise DirectoryError(
             N_("%(name)s presides over “%(event)s”; choose someone else there first."),
-            name=person.full_name,
-            event=presided,
+            name=person.text("full_name", current_language()),
+            event=presided.text("title", current_language()),
         )
     db.session.delete(person)
     db.session.flush()
@@ -333,10 +337,8 @@ def _apply_venue(venue: Venue, details: VenueDetails) -> None:
     if not details.name.strip():
         raise DirectoryError(N_("A venue needs a name."), "name")
     check_number(details.capacity, VENUE_CAPACITY, "capacity", DirectoryError)
-    venue.name = details.name.strip()
-    venue.address = details.address.strip()
+    venue.set_entered_texts({"name": details.name, "address": details.address}, details.translations)
     venue.capacity = details.capacity
-    apply_translations(venue, details.translations)
 
 
 def create_venue(details: VenueDetails) -> Venue:
@@ -358,11 +360,12 @@ def update_venue(venue: Venue, details: VenueDetails) -> Venue:
 def delete_venue(venue: Venue) -> None:
     """Delete a venue no event takes place in; events keep their place in the record."""
     used = db.session.execute(
-        db.select(Event.title).where(Event.venue_id == venue.id).order_by(Event.starts_at).limit(1)
+        db.select(Event).where(Event.venue_id == venue.id).order_by(Event.starts_at).limit(1)
     ).scalar_one_or_none()
     if used is not None:
         raise DirectoryError(
-            N_("“%(event)s” takes place in %(venue)s; the venue cannot be deleted."), event=used, venue=venue.name
+            N_("“%(event)s” takes place in %(venue)s; the venue cannot be deleted."),
+            event=used.text("title", current_language()), venue=venue.text("name", current_language()),
         )
     db.session.delete(venue)
     db.session.flush()

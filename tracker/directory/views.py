@@ -13,11 +13,12 @@ from werkzeug.wrappers import Response
 from ..auth.access import ORGANISERS, roles_required
 from ..bounds import requested_page
 from ..extensions import db
+from ..forms import MultilingualForm, confirmation_page, confirmed
 from ..i18n import current_language
 from ..models import Person, Unit, Venue
 from ..settings import settings
 from . import services
-from .forms import PersonForm, TranslatedForm, UnitForm, VenueForm, unit_choices
+from .forms import PersonForm, UnitForm, VenueForm, unit_choices
 from .services import DirectoryError
 
 bp = Blueprint("directory", __name__)
@@ -30,7 +31,7 @@ def _list_page(template: str, list_page: Callable[[str, int, int], Pagination]) 
     return render_template(template, pagination=pagination, query=query)
 
 
-def _form_page(template: str, form: TranslatedForm, **context: Any) -> tuple[str, int]:
+def _form_page(template: str, form: MultilingualForm, **context: Any) -> tuple[str, int]:
     """Render a form page: 422 when it shows validation errors."""
     return render_template(template, form=form, **context), 422 if form.errors else 200
 
@@ -76,10 +77,21 @@ def edit_unit(unit_id: int) -> str | Response | tuple[str, int]:
 
 @bp.route("/units/<int:unit_id>/delete", methods=["POST"])
 @roles_required(*ORGANISERS)
-def delete_unit(unit_id: int) -> Response:
-    """Delete a unit nothing refers to; deactivate one with invitations, accounts, people or sub-units."""
+def delete_unit(unit_id: int) -> Response | tuple[str, int]:
+    """Delete a unit nothing refers to; deactivate one with invitations, accounts, people or sub-units.
+    Once confirmed."""
     unit = db.get_or_404(Unit, unit_id)
     code = unit.code
+    if not confirmed():
+        name = unit.text("name", current_language())
+        back = url_for("directory.edit_unit", unit_id=unit.id)
+        if services.unit_is_referenced(unit):
+            return confirmation_page(
+                title=_("Deactivate the unit %(unit)s?", unit=name),
+                consequence=_("It will no longer be invited; its invitations, accounts and history are kept."),
+                yes=_("Yes, deactivate"), back=back)
+        return confirmation_page(title=_("Delete the unit %(unit)s?", unit=name),
+                                 consequence=_("This cannot be undone."), yes=_("Yes, delete"), back=back)
     if services.remove_unit(unit):
         flash(_("Unit %(code)s deleted.", code=code), "success")
     else:
@@ -108,7 +120,7 @@ def new_person() -> str | Response | tuple[str, int]:
     form = PersonForm()
     form.unit_id.choices = unit_choices(services.all_units(), current_language())
     if (person := form.apply(lambda: services.create_person(form.details()))) is not None:
-        flash(_("%(name)s added.", name=person.full_name), "success")
+        flash(_("%(name)s added.", name=person.text("full_name", current_language())), "success")
         return redirect(url_for("directory.list_people"))
     return _form_page("directory/person_form.html", form, person=None)
 
@@ -121,19 +133,22 @@ def edit_person(person_id: int) -> str | Response | tuple[str, int]:
     form = PersonForm(obj=person)
     form.unit_id.choices = unit_choices(services.all_units(), current_language())
     if request.method == "GET":
-        form.load_translations(person)
+        form.show_texts(person)
     if form.apply(lambda: services.update_person(person, form.details())) is not None:
-        flash(_("%(name)s saved.", name=person.full_name), "success")
+        flash(_("%(name)s saved.", name=person.text("full_name", current_language())), "success")
         return redirect(url_for("directory.list_people"))
     return _form_page("directory/person_form.html", form, person=person)
 
 
 @bp.route("/people/<int:person_id>/delete", methods=["POST"])
 @roles_required(*ORGANISERS)
-def delete_person(person_id: int) -> Response:
-    """Delete a person no agenda or event mentions."""
+def delete_person(person_id: int) -> Response | tuple[str, int]:
+    """Delete a person no agenda or event mentions, once confirmed."""
     person = db.get_or_404(Person, person_id)
-    name = person.full_name
+    name = person.text("full_name", current_language())
+    if not confirmed():
+        return confirmation_page(title=_("Delete %(name)s?", name=name), consequence=_("This cannot be undone."),
+                                 yes=_("Yes, delete"), back=url_for("directory.edit_person", person_id=person.id))
     try:
         services.delete_person(person)
     except DirectoryError as error:
@@ -159,7 +174,7 @@ def new_venue() -> str | Response | tuple[str, int]:
     """Add a venue."""
     form = VenueForm()
     if (venue := form.apply(lambda: services.create_venue(form.details()))) is not None:
-        flash(_("%(name)s added.", name=venue.name), "success")
+        flash(_("%(name)s added.", name=venue.text("name", current_language())), "success")
         return redirect(url_for("directory.list_venues"))
     return _form_page("directory/venue_form.html", form, venue=None)
 
@@ -171,19 +186,22 @@ def edit_venue(venue_id: int) -> str | Response | tuple[str, int]:
     venue = db.get_or_404(Venue, venue_id)
     form = VenueForm(obj=venue)
     if request.method == "GET":
-        form.load_translations(venue)
+        form.show_texts(venue)
     if form.apply(lambda: services.update_venue(venue, form.details())) is not None:
-        flash(_("%(name)s saved.", name=venue.name), "success")
+        flash(_("%(name)s saved.", name=venue.text("name", current_language())), "success")
         return redirect(url_for("directory.list_venues"))
     return _form_page("directory/venue_form.html", form, venue=venue)
 
 
 @bp.route("/venues/<int:venue_id>/delete", methods=["POST"])
 @roles_required(*ORGANISERS)
-def delete_venue(venue_id: int) -> Response:
-    """Delete a venue no event takes place in."""
+def delete_venue(venue_id: int) -> Response | tuple[str, int]:
+    """Delete a venue no event takes place in, once confirmed."""
     venue = db.get_or_404(Venue, venue_id)
-    name = venue.name
+    name = venue.text("name", current_language())
+    if not confirmed():
+        return confirmation_page(title=_("Delete %(name)s?", name=name), consequence=_("This cannot be undone."),
+                                 yes=_("Yes, delete"), back=url_for("directory.edit_venue", venue_id=venue.id))
     try:
         services.delete_venue(venue)
     except DirectoryError as error:

@@ -8,7 +8,6 @@ from typing import Any
 from zoneinfo import available_timezones
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -25,8 +24,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from ..bounds import AGENDA_DURATION, DateWithinBounds, NumberWithinBounds
 from ..directory.services import PersonDetails
-from ..forms import BaseForm, none_choice, optional_id, options
-from ..i18n import site_languages, translation_languages
+from ..forms import BaseForm, MultilingualForm, in_every_language, none_choice, optional_id, options, texts_data
+from ..i18n import site_languages
 from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, Venue
 from ..timemath import local_instant
 from ..vocabulary import AGENDA_KIND_LABELS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS, language_name
@@ -40,11 +39,6 @@ from .services import (
     event_problems,
     series_problems,
 )
-
-#: Site languages that translations are offered in (the primary language is the plain field). Read when the
-#: module is imported (the forms below declare a ``<field>_<code>`` field per language), so it is the
-#: configured default list; a site language added in ``tracker.config.LANGUAGES`` needs its fields here.
-TRANSLATED = translation_languages()
 
 
 @cache
@@ -62,43 +56,23 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-def _translations(form: FlaskForm, *fields: str) -> dict[str, dict[str, str]]:
-    """``{"title": {"az": form.title_az.data, ...}}`` for the given fields (empty values remove)."""
-    return {
-        name: {lang: (form[f"{name}_{lang}"].data or "").strip() for lang in TRANSLATED} for name in fields
-    }
-
-
-def _translation_data(obj: Any, *fields: str) -> dict[str, str]:
-    """Initial values of the ``<field>_<lang>`` inputs from ``obj.translations``."""
-    translations = obj.translations or {}
-    return {
-        f"{name}_{lang}": translations.get(name, {}).get(lang, "") for name in fields for lang in TRANSLATED
-    }
-
-
 # --- Series -----------------------------------------------------------------------------------------
 
 
-class SeriesForm(BaseForm):
+@in_every_language("title", "description")
+class SeriesForm(MultilingualForm):
     """Create or edit a series."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    title_az = StringField(_l("Title in Azerbaijani"), validators=[Length(max=300)])
-    title_ru = StringField(_l("Title in Russian"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
-    description_az = TextAreaField(_l("Description in Azerbaijani"), validators=[Length(max=20_000)])
-    description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=20_000)])
     commemorated_on = DateField(_l("Commemorated date"), validators=[Optional(), DateWithinBounds()])
 
     @staticmethod
     def initial(series: Series) -> dict[str, Any]:
         """Form values showing ``series``."""
         return {
-            "title": series.title,
-            "description": series.description,
             "commemorated_on": series.commemorated_on,
-            **_translation_data(series, "title", "description"),
+            **texts_data(series, "title", "description"),
         }
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -115,24 +89,21 @@ class SeriesForm(BaseForm):
             title=self.title.data.strip(),
             description=(self.description.data or "").strip(),
             commemorated_on=self.commemorated_on.data,
-            translations=_translations(self, "title", "description"),
+            translations=self.translations(),
         )
 
 
 # --- Events -----------------------------------------------------------------------------------------
 
 
-class EventForm(BaseForm):
+@in_every_language("title", "description")
+class EventForm(MultilingualForm):
     """Create or edit an event; dates and times are local to the chosen time zone."""
 
     series_id = SelectField(_l("Series"), coerce=optional_id)
     kind = SelectField(_l("Kind"), default=EventKind.CEREMONY.value)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    title_az = StringField(_l("Title in Azerbaijani"), validators=[Length(max=300)])
-    title_ru = StringField(_l("Title in Russian"), validators=[Length(max=300)])
     description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
-    description_az = TextAreaField(_l("Description in Azerbaijani"), validators=[Length(max=20_000)])
-    description_ru = TextAreaField(_l("Description in Russian"), validators=[Length(max=20_000)])
     venue_id = SelectField(_l("Venue"), coerce=optional_id)
     starts_on = DateField(_l("Start date"), validators=[InputRequired(), DateWithinBounds()])
     start_time = TimeField(_l("Start time"), validators=[Optional()])
@@ -181,8 +152,6 @@ class EventForm(BaseForm):
         return {
             "series_id": event.series_id,
             "kind": event.kind,
-            "title": event.title,
-            "description": event.description,
             "venue_id": event.venue_id,
             "starts_on": start.date(),
             "start_time": None if event.all_day else start.time(),
@@ -198,7 +167,7 @@ class EventForm(BaseForm):
             "deadline_on": deadline.date() if deadline else None,
             "deadline_time": deadline.time() if deadline else None,
             "public": event.public,
-            **_translation_data(event, "title", "description"),
+            **texts_data(event, "title", "description"),
         }
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -264,7 +233,7 @@ class EventForm(BaseForm):
             languages=[code for code in site_languages() if code in (self.languages.data or [])],
             answer_deadline=deadline,
             public=bool(self.public.data),
-            translations=_translations(self, "title", "description"),
+            translations=self.translations(),
         )
 
     def details(self) -> EventDetails:
@@ -293,13 +262,12 @@ class CancelForm(BaseForm):
 # --- Agenda -----------------------------------------------------------------------------------------
 
 
-class AgendaItemForm(BaseForm):
+@in_every_language("title")
+class AgendaItemForm(MultilingualForm):
     """One agenda item; the speaker is chosen from people or added on the spot."""
 
     kind = SelectField(_l("Kind"), default=AgendaKind.SPEECH.value)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    title_az = StringField(_l("Title in Azerbaijani"), validators=[Length(max=300)])
-    title_ru = StringField(_l("Title in Russian"), validators=[Length(max=300)])
     speaker_id = SelectField(_l("Speaker"), coerce=optional_id)
     new_speaker_name = StringField(_l("Full name"), validators=[Length(max=200)])
     new_speaker_rank = StringField(_l("Rank"), validators=[Length(max=200)])
@@ -322,12 +290,11 @@ class AgendaItemForm(BaseForm):
         """Form values showing ``item``."""
         return {
             "kind": item.kind,
-            "title": item.title,
             "speaker_id": item.speaker_id,
             "planned_start": item.planned_start,
             "duration_minutes": item.duration_minutes,
             "notes": item.notes,
-            **_translation_data(item, "title"),
+            **texts_data(item, "title"),
         }
 
     def validate(self, extra_validators: Any = None) -> bool:
@@ -357,7 +324,7 @@ class AgendaItemForm(BaseForm):
             planned_start=self.planned_start.data,
             duration_minutes=self.duration_minutes.data,
             notes=(self.notes.data or "").strip(),
-            translations=_translations(self, "title"),
+            translations=self.translations(),
             new_speaker=self.new_person(),
         )
 

@@ -34,12 +34,14 @@ CALENDAR_FIELDS = frozenset(
      "description"}
 )
 
-#: Event attribute → the name a change of it is reported under.
+#: The event's texts, entered per language (:meth:`~tracker.models.types.TranslatableMixin.set_entered_texts`);
+#: a change in any language is reported under the field's name.
+_EVENT_TEXTS = ("title", "description")
+
+#: Event attribute → the name a change of it is reported under (texts apart, see :data:`_EVENT_TEXTS`).
 _EVENT_FIELDS = {
     "series_id": "series",
     "kind": "kind",
-    "title": "title",
-    "description": "description",
     "venue_id": "venue",
     "starts_at": "starts_at",
     "ends_at": "ends_at",
@@ -135,12 +137,6 @@ class SeriesDetails:
     translations: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _apply_translations(target: Any, translations: dict[str, dict[str, str]]) -> None:
-    for field_name, per_language in translations.items():
-        for language, value in per_language.items():
-            target.set_translation(field_name, language, value)
-
-
 def series_problems(details: SeriesDetails) -> list[RuleError]:
     """What is wrong with ``details``, one error per form field concerned; empty when it may be stored.
 
@@ -157,8 +153,8 @@ def series_problems(details: SeriesDetails) -> list[RuleError]:
 def create_series(details: SeriesDetails) -> Series:
     """Add a series (raises the first of :func:`series_problems`)."""
     _refuse(series_problems(details))
-    series = Series(title=details.title, description=details.description, commemorated_on=details.commemorated_on)
-    _apply_translations(series, details.translations)
+    series = Series(commemorated_on=details.commemorated_on)
+    series.set_entered_texts({"title": details.title, "description": details.description}, details.translations)
     db.session.add(series)
     db.session.flush()
     return series
@@ -167,10 +163,8 @@ def create_series(details: SeriesDetails) -> Series:
 def update_series(series: Series, details: SeriesDetails) -> Series:
     """Change a series' title, description or commemorated date; returns ``series``."""
     _refuse(series_problems(details))
-    series.title = details.title
-    series.description = details.description
+    series.set_entered_texts({"title": details.title, "description": details.description}, details.translations)
     series.commemorated_on = details.commemorated_on
-    _apply_translations(series, details.translations)
     db.session.flush()
     return series
 
@@ -281,7 +275,7 @@ def create_event(details: EventDetails, created_by: User | None = None) -> Event
     event = Event(created_by_id=created_by.id if created_by else None, sequence=0)
     for attribute in _EVENT_FIELDS:
         setattr(event, attribute, copy.copy(getattr(details, attribute)))
-    _apply_translations(event, details.translations)
+    event.set_entered_texts({name: getattr(details, name) for name in _EVENT_TEXTS}, details.translations)
     db.session.add(event)
     db.session.flush()
     return event
@@ -301,10 +295,9 @@ def update_event(event: Event, details: EventDetails) -> set[str]:
         if getattr(event, attribute) != new:
             setattr(event, attribute, copy.copy(new))
             changed.add(name)
-    before = copy.deepcopy(dict(event.translations or {}))
-    _apply_translations(event, details.translations)
-    if dict(event.translations or {}) != before:
-        changed.add("translations")
+    before = {name: event.texts(name) for name in _EVENT_TEXTS}
+    event.set_entered_texts({name: getattr(details, name) for name in _EVENT_TEXTS}, details.translations)
+    changed.update(name for name in _EVENT_TEXTS if event.texts(name) != before[name])
 
     visible = changed & CALENDAR_FIELDS
     if visible:
@@ -623,12 +616,11 @@ def _apply_item(item: AgendaItem, details: AgendaItemDetails) -> None:
     """Check ``details`` (raising the first problem), add the new speaker if any, and copy them to ``item``."""
     _refuse(agenda_item_problems(details))
     item.kind = details.kind
-    item.title = details.title
+    item.set_entered_texts({"title": details.title}, details.translations)
     item.speaker_id = create_person(details.new_speaker).id if details.new_speaker else details.speaker_id
     item.planned_start = details.planned_start
     item.duration_minutes = details.duration_minutes
     item.notes = details.notes
-    _apply_translations(item, details.translations)
 
 
 def add_agenda_item(event: Event, details: AgendaItemDetails) -> AgendaItem:

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
@@ -18,7 +18,7 @@ from ..bounds import FIRST_DAY, LAST_DAY, RECORD_ID, parse_month, parse_number, 
 from ..extensions import db
 from ..forms import confirmation_page, confirmed
 from ..i18n import current_language
-from ..models import AgendaItem, Event, EventStatus, Role, Series
+from ..models import AgendaItem, Event, EventStatus, Series
 from ..settings import settings
 from . import services
 from .forms import (
@@ -64,16 +64,7 @@ def _today() -> date:
     return datetime.now(ZoneInfo(settings().timezone)).date()
 
 
-# --- Start page -------------------------------------------------------------------------------------
-
-
-@bp.route("/")
-@signed_in
-def home() -> Response:
-    """Start page: representatives go to their unit's invitations, everyone else to the events list."""
-    if current_user.role == Role.REPRESENTATIVE and "attendance.unit_home" in current_app.view_functions:
-        return redirect(url_for("attendance.unit_home"))
-    return redirect(url_for("events.list_events"))
+# The start page ("/") is the home area's (tracker/home/views.py).
 
 
 # --- Lists ------------------------------------------------------------------------------------------
@@ -367,7 +358,7 @@ def delete_agenda_item(event_id: int, item_id: int) -> Response | tuple[str, int
     item = _agenda_item(event, item_id)
     if not confirmed():
         return confirmation_page(
-            title=_("Remove “%(item)s” from the agenda?", item=item.title),
+            title=_("Remove “%(item)s” from the agenda?", item=item.text("title", current_language())),
             consequence=_("The item is deleted from the agenda of “%(event)s”; the items after it move up.",
                           event=event.text("title", current_language())),
             yes=_("Yes, remove"), back=url_for("events.agenda", event_id=event.id, _anchor=f"item-{item.id}"))

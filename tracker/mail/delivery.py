@@ -40,6 +40,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, update
 
 from ..extensions import db
+from ..i18n import N_
 from ..models import OutboxMessage
 from ..models.outbox import OutboxStatus
 from ..models.types import utcnow
@@ -270,6 +271,23 @@ def wire_format(raw: bytes) -> bytes:
     ``EmailMessage.as_bytes()``, which a strict server reads as one endless line.
     """
     return re.sub(rb"\r?\n", b"\r\n", raw)
+
+
+#: What went wrong, in plain words for the organiser, by how ``last_error`` starts (the technical text, written
+#: for administrators and logs, stays as it is). The first prefix that matches wins; the last entry catches all.
+FAILURE_SUMMARIES: tuple[tuple[str, str], ...] = (
+    ("recipients refused", N_("The mail server refused the unit's address. Check the unit's contact emails.")),
+    ("refused by the server", N_("The mail server refused some of the unit's addresses. Check its contact emails.")),
+    ("cannot reach", N_("The mail server could not be reached. Tell the administrator.")),
+    ("login refused", N_("The mail server refused the site's sign-in. Tell the administrator.")),
+    ("could not be composed", N_("The email could not be written. Tell the administrator.")),
+    ("", N_("The email could not be delivered. Tell the administrator.")),
+)
+
+
+def failure_summary(last_error: str) -> str:
+    """The untranslated plain-words summary of a failed delivery (see :data:`FAILURE_SUMMARIES`)."""
+    return next(summary for prefix, summary in FAILURE_SUMMARIES if last_error.startswith(prefix))
 
 
 def _text(value: bytes | str) -> str:

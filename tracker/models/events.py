@@ -67,6 +67,7 @@ def new_event_uid() -> str:
 class Series(TranslatableMixin, Model):
     """Events held together, e.g. "Events for the 20th anniversary of …"."""
 
+    TEXT_FIELDS = ("title", "description")
     __tablename__ = "series"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -92,6 +93,7 @@ class Series(TranslatableMixin, Model):
 class Event(TranslatableMixin, Model):
     """A ceremony, commemoration, exhibition or meeting."""
 
+    TEXT_FIELDS = ("title", "description")
     __tablename__ = "events"
     __table_args__ = (
         one_of("kind", EventKind),
@@ -186,6 +188,7 @@ class Event(TranslatableMixin, Model):
 class AgendaItem(TranslatableMixin, Model):
     """One step of a ceremony's programme."""
 
+    TEXT_FIELDS = ("title",)
     __tablename__ = "agenda_items"
     __table_args__ = (
         one_of("kind", AgendaKind),

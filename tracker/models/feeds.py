@@ -19,9 +19,10 @@ class FeedValidator(Model):
 
     __tablename__ = "feed_validators"
 
-    #: Which feed: ``unit:<id>``, ``public``, ``event:<id>``, ``series:<id>`` (``series:<id>:drafts`` for
-    #: the organisers' view, whose body differs). Plain text, no foreign key: a row outliving its subject
-    #: is harmless, and a new body under the same key only moves Last-Modified forward.
+    #: Which feed: ``unit:<id>``, ``public:<language>``, ``event:<id>:<language>``, ``series:<id>:<language>``
+    #: (``series:<id>:drafts:<language>`` for the organisers' view, whose body differs). Plain text, no foreign
+    #: key: a row outliving its subject is harmless, and a new body under the same key only moves Last-Modified
+    #: forward.
     feed: Mapped[str] = mapped_column(String(80), primary_key=True)
     #: Werkzeug's ``generate_etag`` of the body, unquoted.
     etag: Mapped[str] = mapped_column(String(128))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 class Person(TranslatableMixin, Model):
     """A speaker or official, with the rank and position a programme prints."""
 
+    TEXT_FIELDS = ("full_name", "rank", "position")
     __tablename__ = "people"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -46,6 +47,7 @@ class Person(TranslatableMixin, Model):
 class Venue(TranslatableMixin, Model):
     """A hall or room where events take place."""
 
+    TEXT_FIELDS = ("name", "address")
     __tablename__ = "venues"
     __table_args__ = (in_range("capacity", VENUE_CAPACITY.low, VENUE_CAPACITY.high),)
 

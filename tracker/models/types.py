@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import JSON, DateTime, event, inspect
 from sqlalchemy.engine import Dialect
@@ -46,38 +47,80 @@ def utcnow() -> datetime:
 
 
 class TranslatableMixin:
-    """Texts written in the content language, with optional translations per site language.
+    """Texts entered per language: every language's text lives in ``translations``, the primary one included.
 
-    The plain column (``title``) holds the content-language text; ``translations`` maps a field name to
-    ``{language: text}``. :meth:`text` falls back to the plain column where a translation is missing.
+    ``translations`` maps a field name to ``{language: text}``. The plain column (``title``) mirrors the text in
+    the primary language at the time of writing: it keeps the column's NOT NULL promise and gives the database
+    something to sort and search by. Because every language is kept in ``translations``, changing the primary
+    language (``CONTENT_LANGUAGE``) loses no text: readers of the new primary language see its text where there
+    is one and fall back as below. Write with :meth:`set_texts`, read with :meth:`text`.
     """
 
-    #: ``{"title": {"az": "...", "ru": "..."}, ...}``
+    #: The fields entered per language, e.g. ``("title", "description")``: each model names its own.
+    TEXT_FIELDS: ClassVar[tuple[str, ...]] = ()
+
+    #: ``{"title": {"az": "...", "ru": "...", "en": "..."}, ...}``
     translations: Mapped[dict[str, Any]] = mapped_column(
         MutableDict.as_mutable(JSON), default=dict, nullable=False
     )
 
-    def text(self, field: str, language: str | None = None) -> str:
-        """The text of ``field`` in ``language``, or in the content language when not translated."""
-        if language:
-            translated = (self.translations or {}).get(field, {}).get(language)
-            if translated:
-                return str(translated)
-        return getattr(self, field) or ""
+    def texts(self, field: str) -> dict[str, str]:
+        """Every language's text of ``field`` (``{"az": ..., "ru": ...}``), empty ones left out."""
+        stored = (self.translations or {}).get(field) or {}
+        return {str(code): str(value) for code, value in stored.items() if value}
 
-    def set_translation(self, field: str, language: str, value: str | None) -> None:
-        """Set (or with an empty value, remove) the translation of ``field`` into ``language``."""
+    def text(self, field: str, language: str | None = None) -> str:
+        """The text of ``field`` in ``language``; else in the primary language; else the plain column; else any."""
+        from ..i18n import primary_language
+
+        stored = self.texts(field)
+        for code in (language, primary_language()):
+            if code and stored.get(code):
+                return stored[code]
+        plain = getattr(self, field) or ""
+        if plain:
+            return str(plain)
+        return next(iter(stored.values()), "")
+
+    def set_texts(self, field: str, texts: Mapping[str, str | None]) -> None:
+        """Set the text of ``field`` in each language given; an empty text removes that language's text.
+
+        Languages not given are left as they are (a text in a language the site no longer offers is kept).
+        The plain column takes the primary language's text, or, where there is none, the first text there is.
+        """
+        from ..i18n import primary_language
+
         current = dict(self.translations or {})
-        per_field = dict(current.get(field, {}))
-        if value and value.strip():
-            per_field[language] = value.strip()
-        else:
-            per_field.pop(language, None)
-        if per_field:
-            current[field] = per_field
+        per_language = dict(current.get(field) or {})
+        for code, value in texts.items():
+            cleaned = (value or "").strip()
+            if cleaned:
+                per_language[code] = cleaned
+            else:
+                per_language.pop(code, None)
+        if per_language:
+            current[field] = per_language
         else:
             current.pop(field, None)
         self.translations = current
+        primary = per_language.get(primary_language()) or next(iter(per_language.values()), "")
+        setattr(self, field, primary)
+
+    def set_entered_texts(self, entered: Mapping[str, str], translations: Mapping[str, Mapping[str, str]]) -> None:
+        """Store what a form or command entered: ``entered`` in the primary language (``{"title": ...}``) and
+        ``translations`` in the others (``{"title": {"ru": ..., "en": ...}}``; an empty text removes one)."""
+        from ..i18n import primary_language
+
+        primary = primary_language()
+        for field in {*entered, *translations}:
+            texts = dict(translations.get(field, {}))
+            if field in entered:
+                texts[primary] = entered[field]
+            self.set_texts(field, texts)
+
+    def set_translation(self, field: str, language: str, value: str | None) -> None:
+        """Set (or with an empty value, remove) the text of ``field`` in one ``language``."""
+        self.set_texts(field, {language: value})
 
 
 @event.listens_for(Session, "before_flush")

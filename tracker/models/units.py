@@ -21,9 +21,17 @@ def new_feed_token() -> str:
     return secrets.token_urlsafe(32)
 
 
+def default_unit_language() -> str:
+    """A new unit's language: the site's primary language (the database's default is ``az``, the agency's)."""
+    from ..i18n import primary_language
+
+    return primary_language()
+
+
 class Unit(TranslatableMixin, Model):
     """A department or regional office; regional offices hang under a parent unit."""
 
+    TEXT_FIELDS = ("name",)
     __tablename__ = "units"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -36,6 +44,9 @@ class Unit(TranslatableMixin, Model):
     active: Mapped[bool] = mapped_column(default=True)
     #: Secret part of the unit's calendar feed URL; rotating it kills the old URL.
     feed_token: Mapped[str] = mapped_column(String(64), unique=True, default=new_feed_token)
+    #: Language of everything sent to the unit: emails, their ``.ics``, its feed, the page its answer link opens
+    #: (a site language; the directory service checks it, :func:`tracker.i18n.unit_language` reads it).
+    language: Mapped[str] = mapped_column(String(8), default=default_unit_language, server_default="az")
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
     children: Mapped[list[Unit]] = relationship(back_populates="parent", order_by="Unit.name")

@@ -14,9 +14,9 @@ from datetime import date, datetime
 
 from ..models import AgendaKind, Event, EventKind, EventStatus, InvitationStatus, Person, Series
 from ..ordinals import ordinal
-from ..vocabulary import agenda_kind_label, title_names_kind
+from ..vocabulary import AGENDA_KIND_LABELS, EVENT_KIND_LABELS, agenda_kind_label, kind_label, title_names_kind
+from .phrases import PHRASES as _PHRASES
 from .phrases import (
-    EVENT_KIND_NOUNS_EN,
     as_sentence,
     capitalise,
     clock,
@@ -30,7 +30,6 @@ from .phrases import (
     place_of_zone,
     plural,
 )
-from .phrases import PHRASES as _PHRASES
 
 
 @dataclass(frozen=True)
@@ -104,6 +103,10 @@ class PressRelease:
     #: File name without extension, in the export language; and an ASCII fallback for old clients.
     filename_stem: str = ""
     ascii_filename_stem: str = ""
+    #: The absolute address of the event's (or series') page, and its words ("The event's page"); the HTML
+    #: release links back there. Empty when the release is built without an address.
+    page_url: str = ""
+    page_label: str = ""
 
 
 def event_attendance(event: Event) -> Attendance:
@@ -133,7 +136,11 @@ def _person(person: Person, language: str) -> str:
 
 
 def _kind_noun(event: Event) -> str:
-    return EVENT_KIND_NOUNS_EN.get(event.kind, "event")
+    """The English frames name the kind ("The ceremony was presided over by …"): its label, lower-case
+    inside the sentence; "event" for kinds without a word of their own."""
+    if event.kind not in EVENT_KIND_LABELS or event.kind == EventKind.OTHER:
+        return "event"
+    return kind_label(event.kind, "en").lower()
 
 
 def _when(event: Event, language: str) -> tuple[str, bool]:
@@ -169,9 +176,16 @@ def event_lead(event: Event, language: str, organisation: str) -> str:
 
 def agenda_kind_words(kind: str, title: str, language: str) -> str:
     """What kind of item this is, in ``language``; empty for "other", unknown kinds and titles that say it
-    (in the release's words or in the interface's label: "Review of the exhibition" is an "Exhibition review")."""
-    words = _PHRASES[language].get(f"agenda_kind_{kind}", "")
-    if not words or title_names_kind(title, words) or title_names_kind(title, agenda_kind_label(kind, language)):
+    (in the release's words or in the interface's label: "Review of the exhibition" is an "Exhibition review").
+
+    The words are the kind's label from :mod:`tracker.vocabulary`, unless the programme needs its own
+    sentence for the kind (``agenda_kind_*`` in :mod:`.phrases`: "Presentation of awards").
+    """
+    if kind not in AGENDA_KIND_LABELS or kind == AgendaKind.OTHER:
+        return ""
+    label = agenda_kind_label(kind, language)
+    words = _PHRASES[language].get(f"agenda_kind_{kind}") or label
+    if title_names_kind(title, words) or title_names_kind(title, label):
         return ""
     return words
 
@@ -279,9 +293,17 @@ def slug(text: str, *, ascii_only: bool = False, limit: int = 80) -> str:
     return joined[:limit].rstrip("-")
 
 
+def ascii_title(subject: Event | Series) -> str:
+    """The title the ASCII file name is made of: the English one, the text most likely to be ASCII already
+    (Azerbaijani letters such as ``ə`` and ``ı`` have no ASCII form and would be dropped), else as :meth:`text`
+    falls back. Only old clients that cannot read the UTF-8 name ever see it."""
+    return subject.text("title", "en")
+
+
 def file_stems(title: str, fallback_title: str, day: date | None, language: str, fallback: str,
                suffix: Sequence[str] = ()) -> tuple[str, str]:
-    """File name stems ``Title_2012-02-25_az``: one in the export language and an ASCII one."""
+    """File name stems ``Title_2012-02-25_az``: one in the export language and an ASCII one (of ``fallback_title``,
+    see :func:`ascii_title`)."""
     tail = [day.isoformat()] if day else []
     tail += [language, *suffix]
     ascii_slug = slug(fallback_title, ascii_only=True) or fallback
@@ -289,13 +311,14 @@ def file_stems(title: str, fallback_title: str, day: date | None, language: str,
 
 
 def build_event_release(
-    event: Event, language: str, *, organisation: str, press_contact: str, press_text: str, generated_at: datetime
+    event: Event, language: str, *, organisation: str, press_contact: str, press_text: str, generated_at: datetime,
+    page_url: str = "",
 ) -> PressRelease:
     """The press release of one event in ``language``."""
     first, last = event.local_days
     section = event_section(event, language, organisation, in_series=False)
     title = event.text("title", language)
-    stem, ascii_stem = file_stems(title, event.title, first, language, f"event-{event.id}")
+    stem, ascii_stem = file_stems(title, ascii_title(event), first, language, f"event-{event.id}")
     return PressRelease(
         language=language,
         subject="event",
@@ -314,12 +337,14 @@ def build_event_release(
         generated_at=generated_at,
         filename_stem=stem,
         ascii_filename_stem=ascii_stem,
+        page_url=page_url,
+        page_label=phrase(language, "event_page"),
     )
 
 
 def build_series_release(
     series: Series, events: Iterable[Event], language: str, *, organisation: str, press_contact: str,
-    press_text: str, generated_at: datetime, default_zone: str,
+    press_text: str, generated_at: datetime, default_zone: str, page_url: str = "",
 ) -> PressRelease:
     """The press release of a series: a lead over all ``events``, then each event in order."""
     events = sorted(events, key=lambda e: e.starts_at)
@@ -347,7 +372,7 @@ def build_series_release(
         dateline = _dateline(told[0].timezone, last, language)
     else:
         dateline = _dateline(default_zone, None, language)
-    stem, ascii_stem = file_stems(title, series.title, first_day, language, f"series-{series.id}")
+    stem, ascii_stem = file_stems(title, ascii_title(series), first_day, language, f"series-{series.id}")
     return PressRelease(
         language=language,
         subject="series",
@@ -366,6 +391,8 @@ def build_series_release(
         generated_at=generated_at,
         filename_stem=stem,
         ascii_filename_stem=ascii_stem,
+        page_url=page_url,
+        page_label=phrase(language, "series_page"),
     )
 
 

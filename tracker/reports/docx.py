@@ -121,6 +121,9 @@ def build_release_docx(release: PressRelease) -> bytes:
     if release.press_contact:
         footer.add_run().add_break()
         footer.add_run(f"{release.press_contact_label}: {release.press_contact}")
+    if release.page_url:
+        footer.add_run().add_break()
+        footer.add_run(f"{release.page_label}: {release.page_url}")
 
     buffer = BytesIO()
     document.save(buffer)

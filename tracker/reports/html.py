@@ -13,7 +13,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 
 from .content import PressRelease
 
-#: Fonts shipped with the package for the PDF (DejaVu Sans covers Azerbaijani Latin and Cyrillic).
+#: Fonts shipped with the package for pages and the PDF (Noto Sans, OFL: Azerbaijani Latin and Cyrillic).
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 
 

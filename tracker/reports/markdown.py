@@ -74,6 +74,8 @@ def render_release_markdown(release: PressRelease) -> str:
     footer = f"**{escape(release.organisation)}**"
     if release.press_contact:
         footer += f"\\\n{escape(release.press_contact_label)}: {escape(release.press_contact)}"
+    if release.page_url:
+        footer += f"\\\n{escape(release.page_label)}: <{release.page_url}>"
     blocks.append(footer)
     return "\n\n".join(blocks) + "\n"
 

@@ -17,10 +17,13 @@ from babel.lists import format_list
 from babel.numbers import format_decimal
 
 from ..ordinals import ordinal
-from ..vocabulary import language_name
+from ..vocabulary import language_name, position_in_sentence
 
-#: Sentence frames and labels per language. ``_held`` frames narrate a held event, ``_future`` ones
-#: announce an event that has not (yet) been marked held.
+#: Sentence frames per language. ``_held`` frames narrate a held event, ``_future`` ones announce an event
+#: that has not (yet) been marked held. Labels of answers, statuses and kinds are not here: they come from
+#: :mod:`tracker.vocabulary`, like everywhere else. ``agenda_kind_*`` entries are the programme's sentence
+#: for a kind where it reads differently from the kind's label ("Presentation of awards." for "Award");
+#: the other kinds print their label.
 PHRASES: dict[str, dict[str, str]] = {
     "en": {
         "press_release": "Press release",
@@ -50,15 +53,10 @@ PHRASES: dict[str, dict[str, str]] = {
         "agenda_intro_future": "The programme will include, in order:",
         "speaker_speech": "Speaker: {person}",
         "speaker_other": "Led by {person}",
-        "agenda_kind_opening": "Opening",
-        "agenda_kind_anthem": "National anthem",
-        "agenda_kind_silence": "Minute of silence",
-        "agenda_kind_speech": "Speech",
         "agenda_kind_wreath_laying": "Laying of wreaths and flowers",
         "agenda_kind_exhibition_review": "Tour of the exhibition",
         "agenda_kind_screening": "Film screening",
         "agenda_kind_award": "Presentation of awards",
-        "agenda_kind_closing": "Closing",
         "exhibition": "Exhibition",
         "exhibition_period_held": "The exhibition was open {period}.",
         "exhibition_period_future": "The exhibition will be open {period}.",
@@ -75,24 +73,8 @@ PHRASES: dict[str, dict[str, str]] = {
             "Representatives of {units}\u00a0{units_word}, {people}\u00a0{people_word} in all, are expected to attend."
         ),
         "press_contact": "Press contact",
-        # Attendance sheet
-        "sheet": "Attendance",
-        "col_unit": "Unit",
-        "col_parent": "Parent unit",
-        "col_answer": "Answer",
-        "col_expected": "Expected people",
-        "col_delegates": "Delegates",
-        "col_actual": "Actual attendance",
-        "col_answered_by": "Answered by",
-        "col_answered_at": "Answered at ({zone})",
-        "total": "Total",
-        "answer_pending": "No answer yet",
-        "answer_accepted": "Attending",
-        "answer_tentative": "Maybe",
-        "answer_declined": "Not attending",
-        "answer_walk_in": "Came without invitation",
-        "via_link": "signed link",
-        "via_calendar": "calendar reply",
+        "event_page": "The event’s page",
+        "series_page": "The series’ page",
     },
     "az": {
         "press_release": "Press-reliz",
@@ -122,15 +104,9 @@ PHRASES: dict[str, dict[str, str]] = {
         "agenda_intro_future": "Proqrama ardıcıllıqla aşağıdakılar daxil olacaq:",
         "speaker_speech": "Çıxış edən: {person}",
         "speaker_other": "Aparıcı: {person}",
-        "agenda_kind_opening": "Açılış",
         "agenda_kind_anthem": "Dövlət himninin səsləndirilməsi",
-        "agenda_kind_silence": "Sükut dəqiqəsi",
-        "agenda_kind_speech": "Çıxış",
-        "agenda_kind_wreath_laying": "Əklil və gül dəstələrinin qoyulması",
-        "agenda_kind_exhibition_review": "Sərgiyə baxış",
         "agenda_kind_screening": "Filmin nümayişi",
         "agenda_kind_award": "Mükafatların təqdim edilməsi",
-        "agenda_kind_closing": "Bağlanış",
         "exhibition": "Sərgi",
         "exhibition_period_held": "Sərgi {period} açıq olub.",
         "exhibition_period_future": "Sərgi {period} açıq olacaq.",
@@ -144,23 +120,8 @@ PHRASES: dict[str, dict[str, str]] = {
         ),
         "attendance_future": "Tədbirdə {units}\u00a0struktur bölmədən cəmi {people}\u00a0nəfərin iştirakı gözlənilir.",
         "press_contact": "Mətbuat üçün əlaqə",
-        "sheet": "İştirak",
-        "col_unit": "Struktur bölmə",
-        "col_parent": "Yuxarı bölmə",
-        "col_answer": "Cavab",
-        "col_expected": "Gözlənilən iştirakçı sayı",
-        "col_delegates": "Nümayəndələr",
-        "col_actual": "Faktiki iştirak",
-        "col_answered_by": "Cavab verən",
-        "col_answered_at": "Cavab vaxtı ({zone})",
-        "total": "Cəmi",
-        "answer_pending": "Cavab verilməyib",
-        "answer_accepted": "İştirak edəcək",
-        "answer_tentative": "Ehtimal ki",
-        "answer_declined": "İştirak etməyəcək",
-        "answer_walk_in": "Dəvətsiz gəlib",
-        "via_link": "imzalı keçid",
-        "via_calendar": "təqvim cavabı",
+        "event_page": "Tədbirin səhifəsi",
+        "series_page": "Silsilənin səhifəsi",
     },
     "ru": {
         "press_release": "Пресс-релиз",
@@ -192,15 +153,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "agenda_intro_future": "Программа мероприятия включает (по порядку):",
         "speaker_speech": "Выступающий — {person}",
         "speaker_other": "Ведущий — {person}",
-        "agenda_kind_opening": "Открытие",
         "agenda_kind_anthem": "Исполнение государственного гимна",
-        "agenda_kind_silence": "Минута молчания",
-        "agenda_kind_speech": "Выступление",
-        "agenda_kind_wreath_laying": "Возложение венков и цветов",
-        "agenda_kind_exhibition_review": "Осмотр выставки",
-        "agenda_kind_screening": "Показ фильма",
         "agenda_kind_award": "Вручение наград",
-        "agenda_kind_closing": "Закрытие",
         "exhibition": "Выставка",
         "exhibition_period_held": "Выставка работала {period}.",
         "exhibition_period_future": "Выставка будет работать {period}.",
@@ -216,23 +170,8 @@ PHRASES: dict[str, dict[str, str]] = {
             "Ожидается участие представителей {units}\u00a0{units_word}, всего {people}\u00a0{people_word}."
         ),
         "press_contact": "Контакты для прессы",
-        "sheet": "Участники",
-        "col_unit": "Подразделение",
-        "col_parent": "Вышестоящее подразделение",
-        "col_answer": "Ответ",
-        "col_expected": "Ожидается человек",
-        "col_delegates": "Делегаты",
-        "col_actual": "Фактически присутствовало",
-        "col_answered_by": "Ответил",
-        "col_answered_at": "Время ответа ({zone})",
-        "total": "Итого",
-        "answer_pending": "Нет ответа",
-        "answer_accepted": "Примут участие",
-        "answer_tentative": "Возможно",
-        "answer_declined": "Не примут участие",
-        "answer_walk_in": "Пришли без приглашения",
-        "via_link": "по ссылке",
-        "via_calendar": "ответ из календаря",
+        "event_page": "Страница мероприятия",
+        "series_page": "Страница серии",
     },
 }
 
@@ -257,18 +196,7 @@ PLURALS: dict[str, dict[str, dict[str, str]]] = {
     },
 }
 
-#: The English frames name the kind of event ("The ceremony was presided over by …").
-EVENT_KIND_NOUNS_EN = {
-    "ceremony": "ceremony",
-    "commemoration": "commemoration",
-    "exhibition": "exhibition",
-    "meeting": "meeting",
-}
-
-
-#: Languages a report can be exported in: those the tables above are written in, in their order. These are
-#: report content; the interface's labels for the same things ("Attending") are in ``tracker.vocabulary`` and
-#: may be worded differently (the sheet speaks of units: "Примут участие").
+#: Languages a report can be exported in: those the tables above are written in, in their order.
 REPORT_LANGUAGES = tuple(PHRASES)
 
 
@@ -351,9 +279,12 @@ def person_line(rank: str, name: str, position: str, language: str) -> str:
     """A person with full rank and position as the language writes it.
 
     English puts the name first ("major-general Firudin Nabiyev, Head of the Service"); Azerbaijani and
-    Russian put the position first ("Xidmətin rəisi, general-mayor Firudin Nəbiyev").
+    Russian put the position first ("Xidmətin rəisi, general-mayor Firudin Nəbiyev"). Every frame prints
+    the person inside a sentence, so Azerbaijani and Russian write the position lower-case there
+    ("Председательствующий — начальник Службы, …"; see :func:`tracker.vocabulary.position_in_sentence`).
     """
     ranked = f"{rank} {name}".strip()
+    position = position_in_sentence(position, language)
     if language == "en":
         return f"{ranked}, {position}" if position else ranked
     return f"{position}, {ranked}" if position else ranked

@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
+from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -165,13 +166,20 @@ def press_summary(subject: Event | Series, language: str) -> Report | None:
     return press_summaries(subject).get(language)
 
 
-def press_text(summaries: Mapping[str, Report], language: str, fallback: str) -> str:
-    """The body to print in ``language``: its own text, else the text in the content language."""
-    for code in (language, fallback):
+def press_text_language(summaries: Mapping[str, Report], language: str, primary: str) -> str | None:
+    """The language whose press text a release in ``language`` prints: its own, else the ``primary`` language's,
+    else any written one (the same rule as every translatable text); ``None`` while none is written."""
+    for code in (language, primary, *REPORT_LANGUAGES):
         report = summaries.get(code)
         if report is not None and report.body.strip():
-            return report.body
-    return ""
+            return code
+    return None
+
+
+def press_text(summaries: Mapping[str, Report], language: str, primary: str) -> str:
+    """The body to print in ``language``: its own text, else the primary language's, else any text written."""
+    code = press_text_language(summaries, language, primary)
+    return summaries[code].body if code is not None else ""
 
 
 def save_press_summary(subject: Event | Series, language: str, body: str, user: User,
@@ -210,6 +218,11 @@ def save_press_summary(subject: Event | Series, language: str, body: str, user: 
 # --- Building ---------------------------------------------------------------------------------------
 
 
+def page_url(settings: Settings, endpoint: str, **values: Any) -> str:
+    """The absolute address of a page of the site (``Settings.site_url``: ``BASE_URL``, else the serving one)."""
+    return settings.site_url(current_app.url_map.bind("localhost").build(endpoint, values))
+
+
 def event_release(event: Event, language: str, settings: Settings, now: datetime | None = None) -> PressRelease:
     """The press release of ``event`` in ``language``, with the press text written for it."""
     return build_event_release(
@@ -218,6 +231,7 @@ def event_release(event: Event, language: str, settings: Settings, now: datetime
         press_contact=settings.press_contact,
         press_text=press_text(press_summaries(event), language, settings.content_language),
         generated_at=now or utcnow(),
+        page_url=page_url(settings, "events.detail", event_id=event.id),
     )
 
 
@@ -231,6 +245,7 @@ def series_release(series: Series, language: str, settings: Settings, now: datet
         press_text=press_text(press_summaries(series), language, settings.content_language),
         generated_at=now or utcnow(),
         default_zone=settings.timezone,
+        page_url=page_url(settings, "events.series_detail", series_id=series.id),
     )
 
 

@@ -1,5 +1,9 @@
 """Attendance sheets: one row per invited unit and a totals row, as XLSX (openpyxl) and CSV.
 
+Every label (of an answer, a column, the totals) is the interface's own word for it in the sheet's language,
+from :mod:`tracker.vocabulary` and the message catalogues, so that the sheet and the dashboard agree; and the
+totals are the dashboard's: people expected from units that attend, apart from people who may come.
+
 Unit names, delegate names and notes are typed by people and end up in spreadsheet software, so every text
 cell that a spreadsheet would read as a formula (``=``, ``+``, ``-``, ``@``, tab, carriage return) is
 prefixed with an apostrophe. Numbers are written as numbers and never touched.
@@ -14,22 +18,22 @@ from datetime import date, datetime
 from io import BytesIO, StringIO
 from zoneinfo import ZoneInfo
 
+from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ..models import Event, Invitation, InvitationStatus, Unit
-from .content import file_stems, slug
-from .phrases import collation_key, phrase
+from ..models import AnswerChannel, Event, Invitation, InvitationStatus, Unit
+from ..vocabulary import answer_label, audit_field_label, channel_label, in_language, walk_in_label
+from .content import ascii_title, file_stems, slug
+from .phrases import collation_key
 
 Cell = str | int | datetime | None
 
 #: Characters that make a spreadsheet treat a text cell as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
-COLUMNS = ("col_unit", "col_parent", "col_answer", "col_expected", "col_delegates", "col_actual",
-           "col_answered_by", "col_answered_at")
 #: Column widths bounds (characters) for the XLSX.
 _MIN_WIDTH, _MAX_WIDTH = 10, 48
 _DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
@@ -57,17 +61,44 @@ class AttendanceSheet:
     author: str = ""
 
 
-def _answer(invitation: Invitation, language: str) -> str:
+def _headers(language: str, zone: str) -> tuple[str, ...]:
+    """The column headings in ``language``: the dashboard's words for the same things."""
+    with in_language(language):
+        return (
+            _("Unit"), _("Parent unit"), _("Answer"), _("People expected"), _("People who may come"),
+            _("Delegates"), audit_field_label("actual_attendance"), _("Answered by"),
+            _("Answered at (%(zone)s)", zone=zone),
+        )
+
+
+@dataclass(frozen=True)
+class _Labels:
+    """The vocabulary's words a sheet uses, looked up once per sheet rather than once per row."""
+
+    answers: dict[str, str]
+    walk_in: str
+    channels: dict[str, str]
+
+    @classmethod
+    def of(cls, language: str) -> _Labels:
+        return cls(
+            answers={str(status): answer_label(status, language) for status in InvitationStatus},
+            walk_in=walk_in_label(language),
+            channels={str(via): channel_label(via, language) for via in (AnswerChannel.LINK, AnswerChannel.CALENDAR)},
+        )
+
+
+def _answer(invitation: Invitation, labels: _Labels) -> str:
     if invitation.walk_in:
-        return phrase(language, "answer_walk_in")
-    return phrase(language, f"answer_{invitation.status}")
+        return labels.walk_in
+    return labels.answers.get(invitation.status, invitation.status)
 
 
-def _answered_by(invitation: Invitation, language: str) -> str:
+def _answered_by(invitation: Invitation, labels: _Labels) -> str:
     if invitation.answered_by is not None:
         return invitation.answered_by.name
-    if invitation.answered_at is not None and invitation.answered_via in ("link", "calendar"):
-        return phrase(language, f"via_{invitation.answered_via}")
+    if invitation.answered_at is not None and invitation.answered_via in labels.channels:
+        return labels.channels[invitation.answered_via]
     return ""
 
 
@@ -97,19 +128,30 @@ def build_attendance_sheet(
     event: Event, invitations: Iterable[Invitation], language: str, *, author: str = "",
     unit_code: str | None = None,
 ) -> AttendanceSheet:
-    """The answers of ``invitations`` (all of the event's, or one unit's) as rows in ``language``."""
+    """The answers of ``invitations`` (all of the event's, or one unit's) as rows in ``language``.
+
+    The totals count as the dashboard does: people of units that attend are expected, people of units that
+    may attend are totalled apart, and units that came without an invitation are neither invited nor counted
+    among the answers.
+    """
     zone = ZoneInfo(event.timezone)
+    labels = _Labels.of(language)
     ordered = _sorted(invitations, language)
     rows: list[tuple[Cell, ...]] = []
     # Firm answers first in the totals summary, then the units still to answer.
     counts = {status: 0 for status in (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE,
                                        InvitationStatus.DECLINED, InvitationStatus.PENDING)}
-    expected_total = delegates_total = actual_total = 0
+    walk_ins = expected_total = maybe_total = delegates_total = actual_total = 0
     any_actual = False
     for invitation in ordered:
         unit = invitation.unit
-        # A unit that declined sends nobody, whatever headcount was typed with the answer.
-        expected = invitation.headcount if invitation.status in ("accepted", "tentative") else None
+        # A unit that declined sends nobody, whatever headcount was typed with the answer; a walk-in was not
+        # expected at all.
+        expected = maybe = None
+        if not invitation.walk_in and invitation.status == InvitationStatus.ACCEPTED:
+            expected = invitation.headcount
+        elif not invitation.walk_in and invitation.status == InvitationStatus.TENTATIVE:
+            maybe = invitation.headcount
         delegates = _delegates(invitation)
         answered_at = (
             invitation.answered_at.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
@@ -118,37 +160,44 @@ def build_attendance_sheet(
         rows.append((
             unit.text("name", language),
             unit.parent.text("name", language) if unit.parent is not None else "",
-            _answer(invitation, language),
+            _answer(invitation, labels),
             expected,
+            maybe,
             "; ".join(delegates),
             invitation.actual_attendance,
-            _answered_by(invitation, language),
+            _answered_by(invitation, labels),
             answered_at,
         ))
-        counts[InvitationStatus(invitation.status)] += 1
+        if invitation.walk_in:
+            walk_ins += 1
+        else:
+            counts[InvitationStatus(invitation.status)] += 1
         expected_total += expected or 0
+        maybe_total += maybe or 0
         delegates_total += len(delegates)
         if invitation.actual_attendance is not None:
             any_actual = True
             actual_total += invitation.actual_attendance
-    summary = " · ".join(
-        f"{phrase(language, f'answer_{status}')}: {count}" for status, count in counts.items() if count
-    )
+    tally = [(labels.answers[status], count) for status, count in counts.items() if count]
+    if walk_ins:
+        tally.append((labels.walk_in, walk_ins))
+    summary = " · ".join(f"{label}: {count}" for label, count in tally)
+    with in_language(language):
+        total_word, sheet_word = _("Total"), _("Attendance")
     totals: tuple[Cell, ...] = (
-        phrase(language, "total"), "", summary, expected_total, delegates_total,
+        total_word, "", summary, expected_total, maybe_total, delegates_total,
         actual_total if any_actual else None, "", None,
     )
     first, _last = event.local_days
     title = event.text("title", language)
-    sheet_word = phrase(language, "sheet")
     stem, ascii_stem = file_stems(
-        title, event.title, first, language, f"event-{event.id}", suffix=[s for s in (unit_code,) if s]
+        title, ascii_title(event), first, language, f"event-{event.id}", suffix=[s for s in (unit_code,) if s]
     )
     return AttendanceSheet(
         language=language,
         title=f"{title} — {sheet_word}",
         sheet_name=sheet_word[:31],
-        headers=tuple(phrase(language, key, zone=event.timezone) for key in COLUMNS),
+        headers=_headers(language, event.timezone),
         rows=tuple(rows),
         totals=totals,
         filename_stem=f"{slug(sheet_word)}_{stem}",

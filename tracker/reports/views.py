@@ -178,7 +178,7 @@ def _edit_summary(subject: Event | Series, language: str, *, back_url: str | Non
         stale=stale, back_url=back_url, release_endpoint=release_endpoint, id_args=id_args,
         formats=services.RELEASE_FORMATS, languages=REPORT_LANGUAGES, language_names=NATIVE_LANGUAGE_NAMES,
         attendance=event_attendance(subject) if isinstance(subject, Event) else None,
-        fallback_language=primary_language(),
+        printed_language=services.press_text_language(summaries, language, primary_language()),
         subject_title=subject.text("title", current_language()),
         zone=subject.zone if isinstance(subject, Event) else ZoneInfo(settings().timezone),
     ), status
