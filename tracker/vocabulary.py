@@ -280,7 +280,7 @@ def template_helpers() -> dict[str, Any]:
     """The label functions, as template globals (registered once by :mod:`tracker.templating`)."""
     return {
         helper.__name__: helper
-        for helper in (kind_label, status_label, agenda_kind_label, answer_label, answer_words, tally_words, channel_label,
-                       audit_action_label, audit_field_label, role_label, language_name, language_list,
+        for helper in (kind_label, status_label, agenda_kind_label, answer_label, answer_words, tally_words,
+                       channel_label, audit_action_label, audit_field_label, role_label, language_name, language_list,
                        native_language_name, organisation_name, organizer_name, walk_in_label, position_in_sentence)
     }
