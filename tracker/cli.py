@@ -1,8 +1,21 @@
-"""Registers every ``flask --app tracker …`` command group."""
+"""Registers every ``flask --app tracker …`` command group, and ``backup`` (a copy of a SQLite database)."""
 
 from __future__ import annotations
 
-from flask import Flask
+import os
+import sqlite3
+from contextlib import closing
+from datetime import datetime
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import with_appcontext
+
+from .extensions import db
+
+#: Exit status of ``backup`` on a database it does not copy (PostgreSQL: pg_dump's job).
+NOT_SQLITE = 2
 
 
 def register(app: Flask) -> None:
@@ -13,3 +26,66 @@ def register(app: Flask) -> None:
 
     for group in (users_cli, demo_cli, mail_cli):
         app.cli.add_command(group)
+    app.cli.add_command(backup_command)
+
+
+def default_backup_path(instance_path: str, now: datetime | None = None) -> Path:
+    """``<instance>/backups/tracker-YYYYmmdd-HHMMSS.sqlite``, stamped with the local time ``now``."""
+    moment = now or datetime.now()
+    return Path(instance_path) / "backups" / f"tracker-{moment:%Y%m%d-%H%M%S}.sqlite"
+
+
+def backup_sqlite(source: str, target: Path) -> None:
+    """Copy the SQLite database ``source`` to ``target`` with SQLite's online backup API.
+
+    The copy is one consistent snapshot (the last commit before it began) even while the app writes: the
+    whole database is copied in one step inside one read transaction, which in WAL mode waits for no writer.
+    It is written next to ``target`` and renamed into place only once complete and checked, so a failed
+    backup never leaves a half-written file under the final name. The copy is switched out of WAL mode so
+    that it is one self-contained file.
+    """
+    partial = target.with_name(target.name + ".partial")
+    try:
+        with closing(sqlite3.connect(source, timeout=15)) as live, closing(sqlite3.connect(partial)) as copy:
+            live.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+            check = copy.execute("PRAGMA integrity_check").fetchone()
+            if check is None or check[0] != "ok":
+                raise sqlite3.DatabaseError(f"the copy fails its integrity check: {check}")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+
+
+@click.command("backup")
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+@with_appcontext
+def backup_command(path: Path | None) -> None:
+    """Copy the SQLite database to PATH (default: instance/backups/tracker-YYYYmmdd-HHMMSS.sqlite).
+
+    Safe while the app runs. PostgreSQL databases are refused (exit status 2): back them up with pg_dump.
+    """
+    url = db.engine.url
+    if url.get_backend_name() != "sqlite":
+        click.echo(f"backup copies SQLite databases only; this one is {url.get_backend_name()}: use "
+                   "`pg_dump -Fc` (see docs/deploy.md, \"Backups and restores\").", err=True)
+        raise click.exceptions.Exit(NOT_SQLITE)
+    source = url.database
+    if not source or source == ":memory:" or source.startswith("file:"):
+        raise click.ClickException(f"cannot back up the SQLite database {source or ':memory:'!r}: not a plain file")
+    if not Path(source).is_file():
+        raise click.ClickException(f"the database file {source} does not exist")
+    target = path or default_backup_path(current_app.instance_path)
+    if path is None:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    if target.is_dir():
+        raise click.ClickException(f"{target} is a folder; give the path of the file to write")
+    if target.exists():
+        raise click.ClickException(f"{target} already exists; backup does not overwrite a file")
+    if not target.parent.is_dir():
+        raise click.ClickException(f"the folder {target.parent} does not exist")
+    try:
+        backup_sqlite(source, target)
+    except (OSError, sqlite3.Error) as error:
+        raise click.ClickException(f"backup to {target} failed: {error}") from error
+    click.echo(f"Backup written: {target} ({target.stat().st_size} bytes)")

@@ -151,3 +151,20 @@ def test_only_organisers_create_and_edit_series(app, client, login, make_series,
     assert client.post(f"/series/{series.id}/edit", data=SERIES_FORM).status_code == 403
     with app.app_context():
         assert [s.title for s in db.session.execute(db.select(Series)).scalars()] == ["Kept title"]
+
+
+def test_a_long_series_comes_a_page_at_a_time_in_order(app, client, login, make_series, make_event):
+    app.config["PAGE_SIZE"] = 2
+    login("press")
+    series = make_series()
+    for year in (2011, 2012, 2013, 2014, 2015):
+        make_event(title=f"Ceremony {year}", series_id=series.id, starts_at=baku(year, 2, 25, 10),
+                   ends_at=baku(year, 2, 25, 11))
+    first = client.get(f"/series/{series.id}").get_data(as_text=True)
+    assert "Ceremony 2011" in first and "Ceremony 2012" in first and "Ceremony 2013" not in first
+    assert f'href="/series/{series.id}?page=2#series-events" rel="next"' in first
+    second = client.get(f"/series/{series.id}?page=2").get_data(as_text=True)
+    assert "Ceremony 2013" in second and "Ceremony 2014" in second and "Ceremony 2012" not in second
+    # The numbering of the list goes on from the page before.
+    assert '<ol class="series-events" start="3">' in second
+    assert client.get(f"/series/{series.id}?page=4").status_code == 404

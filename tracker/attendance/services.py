@@ -15,8 +15,9 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import insert, or_, update
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -564,26 +565,28 @@ def event_invitations(event: Event) -> list[Invitation]:
     )
 
 
-def unit_invitations(unit_id: int) -> list[Invitation]:
-    """A unit's invitations to events that are not drafts, soonest event first."""
-    return list(
-        db.session.execute(
-            db.select(Invitation)
-            .join(Invitation.event)
-            .where(Invitation.unit_id == unit_id, Invitation.walk_in.is_(False),
-                   Event.status != EventStatus.DRAFT)
-            .options(selectinload(Invitation.event).selectinload(Event.venue))
-            .order_by(Event.starts_at, Event.id)
-        ).scalars()
+def _unit_invitations_query(unit_id: int) -> Any:
+    """A unit's invitations to events that are not drafts, each with its event and venue loaded eagerly."""
+    return (
+        db.select(Invitation)
+        .join(Invitation.event)
+        .where(Invitation.unit_id == unit_id, Invitation.walk_in.is_(False), Event.status != EventStatus.DRAFT)
+        .options(contains_eager(Invitation.event).selectinload(Event.venue))
     )
 
 
-def upcoming_and_past_invitations(unit_id: int, now: datetime) -> tuple[list[Invitation], list[Invitation]]:
-    """A unit's invitations split at ``now``: events not yet ended, soonest first; ended ones, latest first."""
-    invitations = unit_invitations(unit_id)
-    upcoming = [i for i in invitations if i.event.ends_at >= now]
-    past = [i for i in reversed(invitations) if i.event.ends_at < now]
-    return upcoming, past
+def upcoming_invitations(unit_id: int, now: datetime) -> list[Invitation]:
+    """A unit's invitations to events not yet ended, soonest first (bounded: what is planned, not history)."""
+    query = _unit_invitations_query(unit_id).where(Event.ends_at >= now).order_by(Event.starts_at, Event.id)
+    return list(db.session.execute(query).scalars())
+
+
+def past_invitations_page(unit_id: int, now: datetime, page: int, per_page: int) -> Pagination:
+    """One page of a unit's invitations to events that are over, latest first (two queries and the venues,
+    whatever the number of years stored). A page past the last one is not found (404)."""
+    query = (_unit_invitations_query(unit_id).where(Event.ends_at < now)
+             .order_by(Event.starts_at.desc(), Event.id.desc()))
+    return db.paginate(query, page=page, per_page=per_page, error_out=True, count=True)
 
 
 @dataclass
@@ -594,16 +597,18 @@ class UnitHomeLists:
     awaiting: list[Invitation]
     #: The other invitations to events not yet over, soonest first.
     upcoming: list[Invitation]
-    #: Invitations to events that are over, latest first.
-    past: list[Invitation]
+    #: One page (Flask-SQLAlchemy pagination) of the invitations to events that are over, latest first.
+    past: Pagination
 
 
-def unit_home_lists(unit_id: int, now: datetime) -> UnitHomeLists:
-    """A unit's invitations split for its home page (one query, as :func:`upcoming_and_past_invitations`)."""
-    upcoming, past = upcoming_and_past_invitations(unit_id, now)
+def unit_home_lists(unit_id: int, now: datetime, page: int = 1, per_page: int | None = None) -> UnitHomeLists:
+    """A unit's invitations split for its home page: every upcoming one, and page ``page`` of the past ones
+    (``per_page`` defaults to the site's page size); the same few queries however long the unit's history."""
+    upcoming = upcoming_invitations(unit_id, now)
     awaiting = sorted((i for i in upcoming if not i.answered and answers_open(i.event, now)),
                       key=lambda i: (i.event.answers_close_at, i.event.starts_at, i.id))
     waiting = {i.id for i in awaiting}
+    past = past_invitations_page(unit_id, now, page, per_page or settings().page_size)
     return UnitHomeLists(awaiting=awaiting, upcoming=[i for i in upcoming if i.id not in waiting], past=past)
 
 

@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, public, roles_required
+from ..bounds import requested_page
 from ..extensions import db
 from ..forms import confirmation_page, confirmed
 from ..i18n import current_language, local_datetime, open_page_in, unit_language
@@ -139,7 +140,7 @@ def unit_home() -> str:
     """A representative's start page: what awaits an answer first, then the unit's other invitations."""
     unit = current_user.unit
     now = utcnow()
-    lists = services.unit_home_lists(unit.id, now) if unit is not None else None
+    lists = services.unit_home_lists(unit.id, now, requested_page(request.args)) if unit is not None else None
     return render_template("attendance/unit_home.html", unit=unit, lists=lists, now=now,
                            answers_open=services.answers_open)
 

@@ -188,15 +188,17 @@ def series_page(page: int, per_page: int, user: User) -> tuple[Any, dict[int, in
     return pagination, counts
 
 
-def series_events(series: Series, user: User) -> list[Event]:
-    """The events of ``series`` that ``user`` may see, in order of their start."""
+def series_events(series: Series, user: User, page: int, per_page: int) -> Any:
+    """One page (Flask-SQLAlchemy pagination) of the events of ``series`` that ``user`` may see, in order of
+    their start: the same few queries however many years the series spans. A page past the last one is not
+    found (404)."""
     query = (
         select(Event)
         .where(Event.series_id == series.id, visible_to(user))
         .options(selectinload(Event.venue))
         .order_by(Event.starts_at, Event.id)
     )
-    return list(db.session.execute(query).scalars())
+    return db.paginate(query, page=page, per_page=per_page, error_out=True, count=True)
 
 
 # --- Events -----------------------------------------------------------------------------------------

@@ -150,8 +150,8 @@ def create_series() -> tuple[str, int] | Response:
 def series_detail(series_id: int) -> str:
     """A series with its events in order, each with the anniversary it marks."""
     series = db.get_or_404(Series, series_id)
-    events = services.series_events(series, current_user)
-    return render_template("events/series_detail.html", series=series, events=events)
+    pagination = services.series_events(series, current_user, requested_page(request.args), settings().page_size)
+    return render_template("events/series_detail.html", series=series, pagination=pagination)
 
 
 @bp.route("/series/<int:series_id>/edit", methods=["GET", "POST"])

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from ..attendance.services import answers_open, unit_home_lists
 from ..auth.access import signed_in
+from ..bounds import requested_page
 from ..i18n import primary_language, site_languages
 from ..models import Role
 from ..models.types import utcnow
@@ -28,7 +29,7 @@ def index() -> str:
     now = utcnow()
     if current_user.role == Role.REPRESENTATIVE:
         unit = current_user.unit
-        lists = unit_home_lists(unit.id, now) if unit is not None else None
+        lists = unit_home_lists(unit.id, now, requested_page(request.args)) if unit is not None else None
         return render_template("attendance/unit_home.html", unit=unit, lists=lists, now=now,
                                answers_open=answers_open)
     if current_user.role == Role.PRESS:
