@@ -527,7 +527,7 @@ def test_texts_migration_keeps_every_language_and_mirrors_the_primary_one(empty_
     assert texts["CIT"] == ("Vətəndaşlıq idarəsi", {"name": {
         "az": "Vətəndaşlıq idarəsi", "en": "Citizenship Department", "ru": "Управление гражданства"}})
     assert texts["IT"] == ("IT Department", {"name": {"en": "IT Department"}})  # no Azerbaijani yet: kept as it was
-    assert texts["HR"] == ("", {"name": {"ru": "Кадры"}})
+    assert texts["HR"] == ("Кадры", {"name": {"ru": "Кадры"}})  # no primary text: any there is, as set_texts
     with app.app_context():
         readers = {unit.code: (unit.text("name", "en"), unit.text("name", "ru"))
                    for unit in db.session.execute(db.select(Unit)).scalars()}
@@ -540,18 +540,28 @@ def test_texts_migration_keeps_every_language_and_mirrors_the_primary_one(empty_
         result = runner.invoke(args=["db", "downgrade", UNIT_LANGUAGE])
     assert result.exit_code == 0, result.output
     texts = _unit_texts(app)
-    assert texts["CIT"][0] == "Citizenship Department"  # the plain column back in the previous content language
-    assert texts["CIT"][1]["name"]["az"] == "Vətəndaşlıq idarəsi" and texts["IT"][0] == "IT Department"
+    # The old layout exactly: the plain column in the previous content language, the others in translations.
+    assert texts["CIT"] == ("Citizenship Department", {"name": {"az": "Vətəndaşlıq idarəsi",
+                                                                "ru": "Управление гражданства"}})
+    assert texts["IT"] == ("IT Department", {})
 
+    # The older version edits the plain (English) text; upgrading again keeps the edit.
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE units SET name = 'Citizenship Directorate' WHERE code = 'CIT'"))
+        db.engine.dispose()
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0, result.output
-    assert _unit_texts(app)["CIT"][0] == "Vətəndaşlıq idarəsi"
+    texts = _unit_texts(app)
+    assert texts["CIT"][0] == "Vətəndaşlıq idarəsi"
+    assert texts["CIT"][1]["name"]["en"] == "Citizenship Directorate"
 
 
+@pytest.mark.parametrize("variable", ["TRACKER_PREVIOUS_CONTENT_LANGUAGE", "TRACKER_CONTENT_LANGUAGE"])
 def test_texts_migration_reads_the_previous_content_language_from_the_environment(
-    empty_database_url, tmp_path, monkeypatch
+    empty_database_url, tmp_path, monkeypatch, variable
 ):
-    monkeypatch.setenv("TRACKER_PREVIOUS_CONTENT_LANGUAGE", "ru")
+    monkeypatch.setenv(variable, "ru")
     app = _app(empty_database_url, tmp_path, monkeypatch)
     runner = app.test_cli_runner()
     assert runner.invoke(args=["db", "upgrade", UNIT_LANGUAGE]).exit_code == 0

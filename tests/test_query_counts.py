@@ -146,3 +146,50 @@ def test_the_dashboard_is_flat_in_the_number_of_invitations(app, client, login, 
                             answered_at=datetime.now(UTC) if answered else None)
 
     assert_flat(app, client, f"/events/{event.id}/attendance", add)
+
+
+def _grow_the_homes(app, make_event, make_unit, make_invitation, make_venue):
+    """``add(n)``: n of each thing a start page lists — upcoming events with answers missing (some closing
+    within days), recently held events with and without check-in figures and press texts, failed emails."""
+    from tracker.extensions import db
+    from tracker.models import OutboxMessage, Report
+
+    now = datetime.now(UTC)
+    made = [0]
+
+    def add(n: int) -> None:
+        for _ in range(n):
+            made[0] += 1
+            i = made[0]
+            venue = make_venue(f"Hall {i}")
+            upcoming = make_event(f"Next {i}", venue_id=venue.id, starts_at=now + timedelta(days=10 + i),
+                                  answer_deadline=now + timedelta(days=i % 7, hours=1))
+            make_invitation(upcoming, make_unit(f"P{i}"))
+            make_invitation(upcoming, make_unit(f"A{i}"), status="accepted", headcount=2)
+            held = make_event(f"Held {i}", venue_id=venue.id, status="held",
+                              starts_at=now - timedelta(days=i % 80 + 1),
+                              ends_at=now - timedelta(days=i % 80 + 1) + timedelta(hours=1))
+            make_invitation(held, make_unit(f"H{i}"), status="accepted", headcount=3,
+                            actual_attendance=2 if i % 2 else None)
+            with app.app_context():
+                if i % 3:
+                    db.session.add(Report(event_id=held.id, language="az", body=f"Press text {i}"))
+                db.session.add(OutboxMessage(kind="invitation", recipients=[f"u{i}@units.example.org"],
+                                             subject="Invitation", message_id=f"<failed-{i}@tracker>", raw=b"",
+                                             status="failed", attempts=5, last_error="cannot reach mail:25",
+                                             event_id=upcoming.id))
+                db.session.commit()
+
+    return add
+
+
+def test_the_organisers_home_is_flat_in_the_number_of_events(app, client, login, make_event, make_unit,
+                                                              make_invitation, make_venue):
+    login("organiser")
+    assert_flat(app, client, "/", _grow_the_homes(app, make_event, make_unit, make_invitation, make_venue))
+
+
+def test_the_press_home_is_flat_in_the_number_of_events(app, client, login, make_event, make_unit,
+                                                         make_invitation, make_venue):
+    login("press")
+    assert_flat(app, client, "/", _grow_the_homes(app, make_event, make_unit, make_invitation, make_venue))

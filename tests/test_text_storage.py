@@ -74,7 +74,7 @@ def test_json_lists_and_translations_of_changed_rows_are_cleaned(app, make_unit)
     with app.app_context():
         stored = db.session.get(Unit, unit.id)
         stored.contact_emails = ["cit\x07@units.example.org", "chief\x1b@units.example.org"]
-        stored.set_translation("name", "ru", "Гражданство\x0c\r\nи\x7f паспорта")
+        stored.set_texts("name", {"ru": "Гражданство\x0c\r\nи\x7f паспорта"})
         db.session.commit()
     with app.app_context():
         stored = db.session.get(Unit, unit.id)

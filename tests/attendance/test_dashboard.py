@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 
 from tests.helpers import count_queries
+from tests.mail.conftest import Mailbox, SmtpServer, free_port
 from tracker.extensions import db
-from tracker.models import OutboxMessage
+from tracker.mail import delivery
+from tracker.mail.compose import compose_email
+from tracker.mail.outbox import queue_email
+from tracker.models import Event, Invitation, OutboxMessage
 from tracker.models.outbox import OutboxStatus
 
 
@@ -139,23 +145,75 @@ def test_the_event_page_tells_an_uninvited_representative_so(client, login, even
     assert "Your unit is not invited to this event." in html
 
 
-@pytest.mark.parametrize(("last_error", "language", "words"), [
-    ("recipients refused: x@units.example.org: 550 mailbox unavailable", "az",
+@dataclass
+class _RecipientsBusy(Mailbox):
+    """A mail server that keeps refusing every recipient for now (4xx: the outbox tries again later)."""
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802 (aiosmtpd's name)
+        return "450 4.2.1 mailbox busy, try again later"
+
+
+def _fail_for_good(app, fault: str) -> None:
+    """Deliver the outbox until its message fails, the way the mail worker does, with the server at ``fault``."""
+    server: SmtpServer | None = None
+    if fault == "recipients busy":
+        server = SmtpServer(_RecipientsBusy(), free_port())
+    elif fault == "data deferred":
+        server = SmtpServer(Mailbox(reply="451 4.3.0 try again later"), free_port())
+    port = server.port if server else free_port()  # "down": nobody listens on the port
+    app.config.update(SMTP_URL=f"smtp://127.0.0.1:{port}", MAIL_MAX_ATTEMPTS=5)
+    if server:
+        server.start()
+    try:
+        with app.app_context():
+            for attempt in range(1, 6):  # each run a month after the last: the retry is due by then
+                delivery.deliver_due(now=datetime.now(UTC) + timedelta(days=30 * attempt))
+    finally:
+        if server:
+            server.stop()
+
+
+def _interrupted_every_time(app) -> None:
+    """The worker died during every attempt: the claim of the last one lapsed (the next run gives up)."""
+    app.config["MAIL_MAX_ATTEMPTS"] = 5
+    with app.app_context():
+        row = db.session.execute(db.select(OutboxMessage)).scalar_one()
+        row.status, row.attempts = OutboxStatus.SENDING, 5
+        row.claimed_until = datetime.now(UTC) - timedelta(minutes=1)
+        db.session.commit()
+        delivery.deliver_due(transport=delivery.FileTransport(delivery.outbox_folder()))
+
+
+@pytest.mark.parametrize(("fault", "stored", "language", "words"), [
+    ("recipients busy", r"gave up after 5 attempts: recipients refused: x@units\.example\.org: 450 ", "az",
      "Poçt serveri bölmənin ünvanını qəbul etmədi"),
-    ("cannot reach mail.example.org:25: timed out", "ru", "Не удалось связаться с почтовым сервером"),
-    ("451 try again later", "en", "The email could not be delivered"),
+    ("down", r"gave up after 5 attempts: cannot reach 127\.0\.0\.1:\d+: ", "ru",
+     "Не удалось связаться с почтовым сервером"),
+    ("data deferred", r"gave up after 5 attempts: 451 4\.3\.0 try again later", "en",
+     "The email could not be delivered"),
+    ("interrupted", r"gave up: delivery was interrupted on every attempt$", "en",
+     "Sending the email was interrupted on every attempt"),
 ])
 def test_a_failed_email_is_explained_in_the_readers_words_with_the_server_text_apart(
-    app, client, login, event, make_unit, make_invitation, last_error, language, words
+    app, client, login, event, make_unit, make_invitation, fault, stored, language, words
 ):
     login("organiser", language=language)
     invitation = make_invitation(event, make_unit("CIT"))
     with app.app_context():
-        db.session.add(OutboxMessage(kind="invitation", recipients=["x@units.example.org"], subject="Invitation",
-                                     message_id="<failed@tracker>", raw=b"", status=OutboxStatus.FAILED, attempts=5,
-                                     last_error=last_error, event_id=event.id, invitation_id=invitation.id))
+        message = compose_email(sender="tracker@migration.example.org", to=["x@units.example.org"],
+                                subject="Invitation", text="Body\n", html="<p>Body</p>")
+        queue_email(message, kind="invitation", event=db.session.get(Event, event.id),
+                    invitation=db.session.get(Invitation, invitation.id))
         db.session.commit()
+    if fault == "interrupted":
+        _interrupted_every_time(app)
+    else:
+        _fail_for_good(app, fault)
+    with app.app_context():
+        row = db.session.execute(db.select(OutboxMessage)).scalar_one()
+        assert row.status == OutboxStatus.FAILED and re.match(stored, row.last_error), row.last_error
+        last_error = row.last_error
     html = client.get(f"/events/{event.id}/attendance").get_data(as_text=True)
     assert words in html
     detail = re.search(r"<details[^>]*>\s*<summary>[^<]+</summary>\s*<span lang=\"en\">([^<]*)</span>", html)
-    assert detail and detail.group(1) == last_error  # the server's own words, marked as English, behind a summary
+    assert detail and unescape(detail.group(1)) == last_error  # the server's own words, as English, behind a summary

@@ -173,7 +173,7 @@ def test_location_url_categories_and_status(app, scenario):
 def test_texts_follow_the_calendar_language(app, scenario):
     with app.app_context():
         event = load_event(scenario.ceremony_id)
-        event.set_translation("title", "az", "Xocalı faciəsi qurbanlarının anım mərasimi")
+        event.set_texts("title", {"az": "Xocalı faciəsi qurbanlarının anım mərasimi"})
         data = build_event_ics(event, settings=replace(SETTINGS, language="az"))
     assert str(single_event(check_calendar(data, method="PUBLISH"))["SUMMARY"]) == (
         "Xocalı faciəsi qurbanlarının anım mərasimi"

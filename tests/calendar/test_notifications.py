@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import email
 import email.policy
 from datetime import timedelta
@@ -10,9 +11,10 @@ import icalendar
 
 from tests.calendar.conftest import load_event
 from tests.calendar.ics_checks import check_calendar, single_event
+from tracker.events.services import EventDetails, update_event
 from tracker.extensions import db
 from tracker.mail.deferred import compose_pending
-from tracker.models import EventStatus, Invitation, OutboxMessage
+from tracker.models import EventStatus, Invitation, OutboxMessage, Unit
 from tracker.signals import event_cancelled, event_rescheduled
 
 
@@ -222,7 +224,7 @@ def test_updates_are_written_in_the_units_language_not_the_mail_language(app, ma
     unit = make_unit("CIT", "Citizenship Department", contact_emails=["cit@units.example.org"], language="az")
     with app.app_context():
         stored = db.session.get(Unit, unit.id)
-        stored.set_translation("name", "az", "Vətəndaşlıq idarəsi")
+        stored.set_texts("name", {"az": "Vətəndaşlıq idarəsi"})
         db.session.commit()
     make_invitation(event, unit)
     _move_by_an_hour(app, event.id)
@@ -232,3 +234,29 @@ def test_updates_are_written_in_the_units_language_not_the_mail_language(app, ma
         greeting = gettext("Dear colleagues of %(unit)s,", unit="Vətəndaşlıq idarəsi")
     assert greeting in text
     assert "Dear colleagues" not in text
+
+
+def _retitle(app, event_id: int, translations: dict[str, dict[str, str]]) -> set[str]:
+    """Save the event as it is except for ``translations`` (texts in languages other than the primary one)."""
+    with app.app_context():
+        event = load_event(event_id)
+        same = {f.name: getattr(event, f.name) for f in dataclasses.fields(EventDetails) if hasattr(event, f.name)}
+        changed = update_event(event, EventDetails(**{**same, "translations": translations}))
+        db.session.commit()
+        return changed
+
+
+def test_a_text_changed_in_one_language_updates_only_the_units_reading_it(app, scenario):
+    with app.app_context():
+        db.session.get(Unit, scenario.ganja_id).language = "ru"
+        db.session.commit()
+    # No Russian title yet: the Russian reader saw the Azerbaijani one; the English reader still does.
+    assert _retitle(app, scenario.ceremony_id, {"title": {"ru": "Траурная церемония"}}) == {"title"}
+    assert [r.invitation_id for r in _outbox(app, "update")] == [scenario.ganja_invitation_id]
+
+    # An English title changes what CIT (English) reads, and not what GANJA reads.
+    assert _retitle(app, scenario.ceremony_id, {"title": {"ru": "Траурная церемония", "en": "Ceremony"}}) == {"title"}
+    assert [r.invitation_id for r in _outbox(app, "update")] == [scenario.ganja_invitation_id,
+                                                                 scenario.cit_invitation_id]
+    with app.app_context():
+        assert load_event(scenario.ceremony_id).sequence == 2  # the calendar object changed both times

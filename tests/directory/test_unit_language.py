@@ -92,3 +92,13 @@ def test_the_service_keeps_the_rule_for_commands_and_imports_too(app):
         assert refused.value.field == "language"
         assert unit.language == "ru"
         db.session.rollback()
+
+
+def test_a_language_the_site_no_longer_offers_is_shown_as_the_primary_one(app, client, login, make_unit):
+    login("organiser")
+    unit = make_unit("GANJA", language="en")
+    app.config["LANGUAGES"] = ("az", "ru")
+    html = client.get(f"/units/{unit.id}/edit").get_data(as_text=True)
+    select = re.search(r'<select[^>]*name="language".*?</select>', html, re.S).group(0)
+    chosen = [option for option in re.findall(r"<option[^>]*>", select) if "selected" in option]
+    assert len(chosen) == 1 and f'value="{primary_language()}"' in chosen[0]

@@ -170,6 +170,24 @@ def test_a_deadline_within_7_days_is_listed_only_then(app, client, login, home):
     assert f'href="/events/{home.ceremony_id}/attendance"' in deadlines
 
 
+def test_an_event_still_waiting_for_answers_is_listed_behind_many_answered_ones(app, client, login, home, make_event,
+                                                                              make_unit):
+    # More events than the list holds close sooner, every invited unit answered (a walk-in needs no answer).
+    now = _now()
+    for i in range(services.LIST_LIMIT + 1):
+        answered = make_event(f"Answered meeting {i}", starts_at=now + timedelta(days=20),
+                              answer_deadline=now + timedelta(days=1, minutes=i))
+        _add(app, Invitation(event_id=answered.id, unit_id=make_unit(f"ANS{i}").id, status="accepted", headcount=2),
+             Invitation(event_id=answered.id, unit_id=make_unit(f"WALK{i}").id, walk_in=True))
+    _update(app, Event, home.ceremony_id, answer_deadline=now + timedelta(days=services.DEADLINE_HORIZON.days - 1))
+    login("organiser", language="en")
+    html = _page(client)
+    deadlines = _section(html, "deadlines")
+    assert deadlines is not None and f'href="/events/{home.ceremony_id}/attendance"' in deadlines
+    assert "Answered meeting" not in deadlines
+    assert f"Answers closing within {services.DEADLINE_HORIZON.days} days" in html  # the horizon, not a fixed text
+
+
 def test_failed_emails_are_listed_with_a_link_to_the_event(app, client, login, home):
     login("organiser", language="en")
     assert _section(_page(client), "failed-mail") is None

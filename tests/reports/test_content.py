@@ -120,9 +120,9 @@ def test_cancelled_event_release_says_so_first(app, reference):
 def test_missing_translations_fall_back_to_the_primary_language(app, reference):
     with app.app_context():
         venue = db.session.get(Venue, reference.venues["assembly-hall"])
-        venue.set_translation("name", "ru", None)
+        venue.set_texts("name", {"ru": None})
         person = db.session.get(Person, reference.people["head"])
-        person.set_translation("rank", "ru", None)
+        person.set_texts("rank", {"ru": None})
         db.session.commit()
     lead = normal(event_release(app, reference.events["ceremony"], "ru").lead)
     assert "Место проведения — İclas zalı." in lead

@@ -69,7 +69,7 @@ def test_pdf_is_set_in_the_pages_font_and_keeps_every_letter(app, reference, lan
         from tracker.models import Event
 
         event = db.session.get(Event, reference.events["ceremony"])
-        event.set_translation("title", language, f"Anım — Память: {LETTERS[language]}")
+        event.set_texts("title", {language: f"Anım — Память: {LETTERS[language]}"})
         db.session.commit()
     data = event_file(app, reference.events["ceremony"], language, "pdf")
     # WeasyPrint names embedded fonts after the @font-face family that declared them: the pages' Noto Sans (one

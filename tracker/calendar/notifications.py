@@ -19,7 +19,7 @@ attendance never imports the calendar area.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from email.message import EmailMessage
 from typing import Any
 
@@ -75,17 +75,22 @@ def _changed_labels(fields: Iterable[str]) -> list[str]:
     return seen
 
 
-def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] = ()) -> int:
+def queue_calendar_messages(event: Event, *, method: str, fields: Iterable[str] = (),
+                            languages: Collection[str] | None = None) -> int:
     """Queue METHOD ``method`` (REQUEST = update, CANCEL = cancellation) to every invited unit's contacts.
 
-    Units without a contact address are skipped. The messages are queued with one INSERT and composed by
+    Units without a contact address are skipped, and, given ``languages``, units reading another language
+    (a change only to texts some languages read). The messages are queued with one INSERT and composed by
     the mail worker (:func:`compose_update`, :func:`compose_cancellation`) from the event as it is then,
     so they carry its latest SEQUENCE. Returns how many were queued (one per unit).
     """
     kind = "cancellation" if method == "CANCEL" else "update"
     recipe = {"fields": sorted(set(fields))} if kind == "update" else None
     return queue_for_composition(
-        kind, [(invitation, contact_addresses(invitation.unit)) for invitation in _invitations(event)], recipe=recipe
+        kind,
+        [(invitation, contact_addresses(invitation.unit)) for invitation in _invitations(event)
+         if languages is None or unit_language(invitation.unit) in languages],
+        recipe=recipe,
     )
 
 
@@ -160,12 +165,14 @@ def _compose(draft: Draft, *, method: str) -> EmailMessage:
                                   calendar_method=method)
 
 
-def on_event_rescheduled(sender: Event, fields: Iterable[str] = (), **_extra: Any) -> None:
-    """Send every invited unit an update (METHOD:REQUEST, same UID, the new SEQUENCE)."""
+def on_event_rescheduled(sender: Event, fields: Iterable[str] = (), languages: Collection[str] | None = None,
+                         **_extra: Any) -> None:
+    """Send every invited unit an update (METHOD:REQUEST, same UID, the new SEQUENCE); when only texts changed
+    (``languages`` given), only the units that read one of those languages."""
     # Drafts were never sent to anyone; a cancelled event gets its CANCEL from ``event_cancelled``.
     if sender.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
         return
-    queue_calendar_messages(sender, method="REQUEST", fields=fields)
+    queue_calendar_messages(sender, method="REQUEST", fields=fields, languages=languages)
 
 
 def on_event_cancelled(sender: Event, **_extra: Any) -> None:

@@ -20,7 +20,7 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from ..bounds import VENUE_CAPACITY, NumberWithinBounds
 from ..errors import RuleError
 from ..forms import MultilingualForm, in_every_language, none_choice, optional_id, options
-from ..i18n import primary_language, site_languages
+from ..i18n import primary_language, site_languages, unit_language
 from ..models import Unit
 from ..vocabulary import language_name
 from .services import (
@@ -111,6 +111,9 @@ class UnitForm(MultilingualForm):
         """Show ``unit``'s stored values."""
         self.contact_emails.data = "\n".join(unit.contact_emails or [])
         self.show_texts(unit)
+        # A language the site no longer offers reads as the primary one (tracker.i18n.unit_language): show that,
+        # rather than whichever option a browser falls back to.
+        self.language.data = unit_language(unit)
 
     def emails(self) -> list[str]:
         """The submitted addresses, one per line, blank lines dropped."""

@@ -22,7 +22,7 @@ from ..bounds import AGENDA_DURATION, BoundsError, check_date, check_instant, ch
 from ..directory.services import PersonDetails, create_person
 from ..errors import RuleError
 from ..extensions import db
-from ..i18n import N_
+from ..i18n import N_, site_languages
 from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, User, Venue
 from ..signals import event_cancelled, event_rescheduled
 from ..timemath import RunOfShowEntry, Schedule, agenda_schedule, last_local_day, local_instant, schedules_overlap
@@ -297,9 +297,11 @@ def update_event(event: Event, details: EventDetails) -> set[str]:
         if getattr(event, attribute) != new:
             setattr(event, attribute, copy.copy(new))
             changed.add(name)
-    before = {name: event.texts(name) for name in _EVENT_TEXTS}
+    before = _texts_read(event)
     event.set_entered_texts({name: getattr(details, name) for name in _EVENT_TEXTS}, details.translations)
-    changed.update(name for name in _EVENT_TEXTS if event.texts(name) != before[name])
+    after = _texts_read(event)
+    differ = {key for key in before if before[key] != after[key]}
+    changed.update(name for name, _code in differ)
 
     visible = changed & CALENDAR_FIELDS
     if visible:
@@ -308,8 +310,15 @@ def update_event(event: Event, details: EventDetails) -> set[str]:
     if "status" in changed and event.status == EventStatus.CANCELLED:
         event_cancelled.send(event)
     elif visible:
-        event_rescheduled.send(event, fields=visible)
+        # Only texts changed: only readers of a language whose text reads differently need to hear of it.
+        languages = None if visible - set(_EVENT_TEXTS) else {code for _name, code in differ}
+        event_rescheduled.send(event, fields=visible, languages=languages)
     return changed
+
+
+def _texts_read(event: Event) -> dict[tuple[str, str], str]:
+    """What a reader of each site language reads for each of the event's texts (after falling back)."""
+    return {(name, code): event.text(name, code) for name in _EVENT_TEXTS for code in site_languages()}
 
 
 def cancel_event(event: Event) -> bool:

@@ -188,10 +188,16 @@ def upcoming_count(now: datetime) -> int:
 
 
 def closing_soon(now: datetime, horizon: timedelta = DEADLINE_HORIZON, limit: int = LIST_LIMIT) -> list[Event]:
-    """Scheduled events whose answers close (deadline, else start) between ``now`` and ``now + horizon``."""
+    """Scheduled events whose answers close (deadline, else start) between ``now`` and ``now + horizon``
+    and that still wait for an invited unit's answer (walk-ins are not waited for).
+
+    The waiting is checked by the database, before the limit, so events fully answered take no place.
+    """
     closes = func.coalesce(Event.answer_deadline, Event.starts_at)
+    waiting = exists().where(Invitation.event_id == Event.id, Invitation.status == InvitationStatus.PENDING,
+                             Invitation.walk_in.is_(False))
     return list(db.session.execute(
-        select(Event).where(Event.status == EventStatus.SCHEDULED, closes >= now, closes <= now + horizon)
+        select(Event).where(Event.status == EventStatus.SCHEDULED, closes >= now, closes <= now + horizon, waiting)
         .order_by(closes, Event.id).limit(limit)
     ).scalars())
 
@@ -244,7 +250,7 @@ def organiser_home(now: datetime) -> OrganiserHome:
     closing = closing_soon(now)
     ids = [event.id for event in (*upcoming, *closing)]
     tally, silent = tallies(ids), silent_units(ids)
-    deadlines = [line for line in _lines(closing, tally, silent) if line.tally.pending]
+    deadlines = _lines(closing, tally, silent)
     has_events = bool(upcoming) or db.session.execute(select(Event.id).limit(1)).first() is not None
     return OrganiserHome(
         upcoming=_lines(upcoming, tally, silent),

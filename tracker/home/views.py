@@ -37,4 +37,4 @@ def index() -> str:
     languages = _release_languages()
     release_language = languages[0] if languages and primary_language() not in languages else primary_language()
     return render_template("home/organiser.html", home=services.organiser_home(now),
-                           release_language=release_language)
+                           release_language=release_language, horizon_days=services.DEADLINE_HORIZON.days)

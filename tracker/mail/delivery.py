@@ -273,11 +273,12 @@ def wire_format(raw: bytes) -> bytes:
     return re.sub(rb"\r?\n", b"\r\n", raw)
 
 
-#: What went wrong, in plain words for the organiser, by how ``last_error`` starts (the technical text, written
-#: for administrators and logs, stays as it is). The first prefix that matches wins; the last entry catches all.
+#: What went wrong, in plain words for the organiser, by how ``last_error`` of a FAILED message starts once the
+#: retry note is set aside (see :func:`failure_summary`; the technical text, written for administrators and
+#: logs, stays as it is). The first prefix that matches wins; the last entry catches all. ("refused by the
+#: server", the note of a partly refused message, is kept on SENT rows only, so it needs no entry here.)
 FAILURE_SUMMARIES: tuple[tuple[str, str], ...] = (
     ("recipients refused", N_("The mail server refused the unit's address. Check the unit's contact emails.")),
-    ("refused by the server", N_("The mail server refused some of the unit's addresses. Check its contact emails.")),
     ("cannot reach", N_("The mail server could not be reached. Tell the administrator.")),
     ("login refused", N_("The mail server refused the site's sign-in. Tell the administrator.")),
     ("could not be composed", N_("The email could not be written. Tell the administrator.")),
@@ -285,9 +286,18 @@ FAILURE_SUMMARIES: tuple[tuple[str, str], ...] = (
 )
 
 
+#: What :func:`_mark_failed_attempt` puts before the last error when a message runs out of attempts.
+_GAVE_UP = re.compile(r"^gave up after \d+ attempts: ")
+#: What :func:`_give_up_abandoned` stores: every attempt ended with the worker dying, no server words.
+_INTERRUPTED = "gave up: delivery was interrupted on every attempt"
+
+
 def failure_summary(last_error: str) -> str:
     """The untranslated plain-words summary of a failed delivery (see :data:`FAILURE_SUMMARIES`)."""
-    return next(summary for prefix, summary in FAILURE_SUMMARIES if last_error.startswith(prefix))
+    if last_error == _INTERRUPTED:
+        return N_("Sending the email was interrupted on every attempt. Tell the administrator.")
+    reason = _GAVE_UP.sub("", last_error, count=1)
+    return next(summary for prefix, summary in FAILURE_SUMMARIES if reason.startswith(prefix))
 
 
 def _text(value: bytes | str) -> str:
@@ -367,7 +377,7 @@ def _give_up_abandoned(now: datetime) -> int:
         .where(OutboxMessage.status == SENDING, OutboxMessage.claimed_until < now,
                OutboxMessage.attempts >= max_attempts())
         .values(status=FAILED, claimed_until=None,
-                last_error="gave up: delivery was interrupted on every attempt")
+                last_error=_INTERRUPTED)
         .execution_options(synchronize_session=False)
     )
     db.session.commit()

@@ -118,10 +118,6 @@ class TranslatableMixin:
                 texts[primary] = entered[field]
             self.set_texts(field, texts)
 
-    def set_translation(self, field: str, language: str, value: str | None) -> None:
-        """Set (or with an empty value, remove) the text of ``field`` in one ``language``."""
-        self.set_texts(field, {language: value})
-
 
 @event.listens_for(Session, "before_flush")
 def _clean_stored_text(session: Session, _context: Any, _instances: Any) -> None:

@@ -5,10 +5,12 @@ Before, the plain column (``series.title``, ``units.name``…) held the text in 
 mirrors the primary language's, so changing the primary language loses nothing.
 
 Upgrading copies each plain text into ``translations`` under the language it was written in — the previous
-versions' content language, English unless ``TRACKER_PREVIOUS_CONTENT_LANGUAGE`` names another — where that
-language has no text yet, then sets the plain column to the text in the primary language now configured
-(``CONTENT_LANGUAGE``, Azerbaijani by default) where there is one. Downgrading puts the previous content
-language's text back into the plain column. No text is removed either way.
+versions' content language (see :func:`previous_language`) — then sets the plain column to the text in the
+primary language now configured (``CONTENT_LANGUAGE``, Azerbaijani by default), else the text it had, else
+any text there is. The plain text wins over a ``translations`` entry in the same language: the old forms
+offered no input for it, so the plain column is what people last typed. Downgrading puts the previous
+content language's text back into the plain column and takes it out of ``translations``, the old layout
+exactly, so a later upgrade starts from what was edited meanwhile.
 
 Revision ID: 3d4e5f607182
 Revises: 2c3d4e5f6071
@@ -43,16 +45,32 @@ TEXT_FIELDS = {
 }
 
 
+#: The content language of the versions before this revision, unless the installation chose another.
+OLD_DEFAULT = "en"
+#: The default primary language from this revision on.
+NEW_DEFAULT = "az"
+
+
 def previous_language() -> str:
-    """The language the plain columns were written in before this revision."""
-    return os.environ.get("TRACKER_PREVIOUS_CONTENT_LANGUAGE", "").strip() or "en"
+    """The language the plain columns were written in before this revision.
+
+    ``TRACKER_PREVIOUS_CONTENT_LANGUAGE`` when given; else the content language the installation still sets
+    (``TRACKER_CONTENT_LANGUAGE``, or a ``CONTENT_LANGUAGE`` other than the new default in its config); else
+    English, the previous versions' default.
+    """
+    for name in ("TRACKER_PREVIOUS_CONTENT_LANGUAGE", "TRACKER_CONTENT_LANGUAGE"):
+        value = os.environ.get(name, "").strip()
+        if value:
+            return value
+    configured = str(current_app.config.get("CONTENT_LANGUAGE") or "") if has_app_context() else ""
+    return configured if configured and configured != NEW_DEFAULT else OLD_DEFAULT
 
 
 def primary_language() -> str:
     """The primary language configured now."""
     if has_app_context():
-        return str(current_app.config.get("CONTENT_LANGUAGE") or "az")
-    return "az"
+        return str(current_app.config.get("CONTENT_LANGUAGE") or NEW_DEFAULT)
+    return NEW_DEFAULT
 
 
 def _rows(table: sa.Table) -> list[Any]:
@@ -76,11 +94,11 @@ def upgrade():
             for field in fields:
                 texts = translations.setdefault(field, {})
                 text = (row[field] or "").strip()
-                if text and not texts.get(before):
+                if text:
                     texts[before] = text
                 if not texts:
                     translations.pop(field)
-                plain[field] = texts.get(primary) or row[field] or ""
+                plain[field] = texts.get(primary) or row[field] or next(iter(texts.values()), "")
             if translations != (row["translations"] or {}) or any(plain[f] != (row[f] or "") for f in fields):
                 connection.execute(
                     table.update().where(table.c.id == row["id"]).values(translations=translations, **plain)
@@ -93,8 +111,17 @@ def downgrade():
     for name, fields in TEXT_FIELDS.items():
         table = _table(name)
         for row in _rows(table):
-            translations = row["translations"] or {}
-            plain = {field: translations.get(field, {}).get(before) for field in fields}
-            plain = {field: text for field, text in plain.items() if text and text != row[field]}
-            if plain:
-                connection.execute(table.update().where(table.c.id == row["id"]).values(**plain))
+            translations = {key: dict(value) for key, value in (row["translations"] or {}).items()
+                            if isinstance(value, dict)}
+            plain: dict[str, str] = {}
+            for field in fields:
+                texts = translations.get(field, {})
+                text = texts.pop(before, None)
+                if text and text != row[field]:
+                    plain[field] = text
+                if field in translations and not texts:
+                    translations.pop(field)
+            if plain or translations != (row["translations"] or {}):
+                connection.execute(
+                    table.update().where(table.c.id == row["id"]).values(translations=translations, **plain)
+                )
