@@ -214,6 +214,16 @@ class Settings:
         without a request builds it, so without the request's prefix), on :meth:`root_url`."""
         return self.root_url(from_request=from_request) + path
 
+    def page_url(self, endpoint: str, **values: Any) -> str:
+        """The absolute URL of one of the site's pages (:func:`site_path` on :meth:`site_url`)."""
+        return self.site_url(site_path(endpoint, **values))
+
+
+def site_path(endpoint: str, **values: Any) -> str:
+    """The path of ``endpoint`` relative to the application's root, built without a request (so a link made
+    by the mail worker or a command reads as one made in a request), to put on :meth:`Settings.site_url`."""
+    return current_app.url_map.bind("localhost").build(endpoint, values)
+
 
 #: The address a message queued during a request was reached at, while it is composed (see :func:`serving_address`).
 _serving_address: ContextVar[str | None] = ContextVar("serving_address", default=None)

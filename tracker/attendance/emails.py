@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Any
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -68,8 +68,7 @@ def contact_addresses(unit: Unit) -> list[str]:
 
 def _event_url(event: Event) -> str:
     """The absolute address of the event's page (``Settings.site_url``: ``BASE_URL``, else the serving address)."""
-    adapter = current_app.url_map.bind("localhost")
-    return current_settings().site_url(adapter.build("events.detail", {"event_id": event.id}))
+    return current_settings().page_url("events.detail", event_id=event.id)
 
 
 def compose_unit_email(to: list[str], *, template: str, subject: str, context: dict[str, Any],

@@ -14,13 +14,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from flask import current_app
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from ..extensions import db
 from ..models import EventStatus, Invitation
 from ..models.types import utcnow
-from ..settings import settings
+from ..settings import settings, site_path
 
 #: Used for answer links only, so a signature made for anything else (CSRF, sessions) never passes.
 SALT = "tracker.attendance.answer-link.v1"
@@ -59,8 +58,7 @@ def make_answer_token(invitation: Invitation) -> str:
 
 def answer_path(token: str) -> str:
     """The site-relative path of the answer page for ``token`` (no request needed)."""
-    adapter = current_app.url_map.bind("localhost")
-    return adapter.build("attendance.answer_by_link", {"token": token})
+    return site_path("attendance.answer_by_link", token=token)
 
 
 def answer_url(invitation: Invitation) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from enum import StrEnum
 
-from flask import current_app, render_template
+from flask import render_template
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -24,7 +24,7 @@ from ..i18n import mail_language, site_languages
 from ..mail.compose import compose_email
 from ..mail.outbox import queue_email
 from ..models import OutboxMessage, User
-from ..settings import settings
+from ..settings import settings, site_path
 from ..vocabulary import organisation_name
 from .services import find_user_by_email
 
@@ -51,8 +51,7 @@ def make_reset_token(user: User) -> str:
 
 def reset_path(token: str) -> str:
     """The site-relative path of the reset page for ``token`` (no request needed)."""
-    adapter = current_app.url_map.bind("localhost")
-    return adapter.build("auth.reset_password", {"token": token})
+    return site_path("auth.reset_password", token=token)
 
 
 def reset_url(user: User) -> str:

@@ -51,7 +51,7 @@ def _calendar_response(body: bytes, feed: str, *, filename: str | None, private:
 
 def _site_url(endpoint: str, **values: Any) -> str:
     """Absolute URL on ``BASE_URL`` when set, else on the address serving this request (``Settings.site_url``)."""
-    return current_settings().site_url(current_app.url_map.bind("localhost").build(endpoint, values))
+    return current_settings().page_url(endpoint, **values)
 
 
 def webcal(url: str) -> str:

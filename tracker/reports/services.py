@@ -8,7 +8,6 @@ from datetime import datetime
 from typing import Any
 from urllib.parse import quote
 
-from flask import current_app
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -218,11 +217,6 @@ def save_press_summary(subject: Event | Series, language: str, body: str, user: 
 # --- Building ---------------------------------------------------------------------------------------
 
 
-def page_url(settings: Settings, endpoint: str, **values: Any) -> str:
-    """The absolute address of a page of the site (``Settings.site_url``: ``BASE_URL``, else the serving one)."""
-    return settings.site_url(current_app.url_map.bind("localhost").build(endpoint, values))
-
-
 def event_release(event: Event, language: str, settings: Settings, now: datetime | None = None) -> PressRelease:
     """The press release of ``event`` in ``language``, with the press text written for it."""
     return build_event_release(
@@ -231,7 +225,7 @@ def event_release(event: Event, language: str, settings: Settings, now: datetime
         press_contact=settings.press_contact,
         press_text=press_text(press_summaries(event), language, settings.content_language),
         generated_at=now or utcnow(),
-        page_url=page_url(settings, "events.detail", event_id=event.id),
+        page_url=settings.page_url("events.detail", event_id=event.id),
     )
 
 
@@ -245,7 +239,7 @@ def series_release(series: Series, language: str, settings: Settings, now: datet
         press_text=press_text(press_summaries(series), language, settings.content_language),
         generated_at=now or utcnow(),
         default_zone=settings.timezone,
-        page_url=page_url(settings, "events.series_detail", series_id=series.id),
+        page_url=settings.page_url("events.series_detail", series_id=series.id),
     )
 
 
