@@ -137,7 +137,12 @@ def _answer_page(invitation: Invitation, *, via: str, by_user: User | None, temp
 @bp.route("/my")
 @roles_required(Role.REPRESENTATIVE)
 def unit_home() -> str:
-    """A representative's start page: what awaits an answer first, then the unit's other invitations."""
+    """A representative's start page (also shown at "/"): what awaits an answer first, then the unit's others."""
+    return unit_home_page()
+
+
+def unit_home_page() -> str:
+    """The signed-in representative's unit page, at the page of past invitations the query string asks for."""
     unit = current_user.unit
     now = utcnow()
     lists = services.unit_home_lists(unit.id, now, requested_page(request.args)) if unit is not None else None

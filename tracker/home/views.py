@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, render_template
 from flask_login import current_user
 
-from ..attendance.services import answers_open, unit_home_lists
+from ..attendance.views import unit_home_page
 from ..auth.access import signed_in
-from ..bounds import requested_page
 from ..i18n import primary_language, site_languages
 from ..models import Role
 from ..models.types import utcnow
@@ -26,12 +25,9 @@ def _release_languages() -> list[str]:
 @signed_in
 def index() -> str:
     """Organisers and admins: what needs doing; press staff: releases to write; representatives: their unit."""
-    now = utcnow()
     if current_user.role == Role.REPRESENTATIVE:
-        unit = current_user.unit
-        lists = unit_home_lists(unit.id, now, requested_page(request.args)) if unit is not None else None
-        return render_template("attendance/unit_home.html", unit=unit, lists=lists, now=now,
-                               answers_open=answers_open)
+        return unit_home_page()
+    now = utcnow()
     if current_user.role == Role.PRESS:
         return render_template("home/press.html", home=services.press_home(now, _release_languages()))
     languages = _release_languages()
