@@ -15,6 +15,7 @@ import pytest
 
 from tests.helpers import count_queries
 from tests.reports.reference import REFERENCE, Reference, build_reference
+from tracker.attendance.services import event_invitations, summarise
 from tracker.extensions import db
 from tracker.home import services
 from tracker.models import Event, Invitation, InvitationStatus, OutboxMessage, Report, Unit
@@ -338,3 +339,18 @@ def _unit(app, unit_id: int) -> Unit:
         unit = db.session.get(Unit, unit_id)
         db.session.expunge(unit)
         return unit
+
+
+def test_the_home_tally_counts_as_the_dashboard_does(app, make_event, make_unit, make_invitation):
+    event = make_event()
+    for code, fields in {"A": {"status": "accepted", "headcount": 4}, "B": {"status": "accepted", "headcount": None},
+                         "C": {"status": "tentative", "headcount": 3}, "D": {"status": "declined", "headcount": 9},
+                         "E": {}, "F": {"walk_in": True, "status": "accepted", "headcount": 5,
+                                        "actual_attendance": 5}}.items():
+        make_invitation(event, make_unit(code), **fields)
+    with app.app_context():
+        dashboard = summarise(db.session.get(Event, event.id), event_invitations(db.session.get(Event, event.id)))
+        home = services.tallies([event.id])[event.id]
+    assert (home.accepted, home.tentative, home.declined, home.pending) == tuple(
+        dashboard.counts.get(status, 0) for status in ("accepted", "tentative", "declined", "pending"))
+    assert (home.expected, home.maybe) == (dashboard.expected, dashboard.maybe) == (4, 3)

@@ -545,10 +545,8 @@ def summarise(event: Event, invitations: Iterable[Invitation]) -> AttendanceSumm
             continue
         summary.invited += 1
         summary.counts[invitation.status] = summary.counts.get(invitation.status, 0) + 1
-        if invitation.status == InvitationStatus.ACCEPTED:
-            summary.expected += invitation.headcount or 0
-        elif invitation.status == InvitationStatus.TENTATIVE:
-            summary.maybe += invitation.headcount or 0
+        summary.expected += invitation.expected_people or 0
+        summary.maybe += invitation.maybe_people or 0
     return summary
 
 

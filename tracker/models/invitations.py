@@ -87,6 +87,24 @@ class Invitation(Model):
         """Whether the unit has said yes, no or maybe."""
         return self.status != InvitationStatus.PENDING
 
+    # How people are counted, for every tally (the dashboard, the home pages, the sheets): a unit that attends
+    # announces expected people, a unit that may attend announces maybe people, a unit that declined sends
+    # nobody whatever headcount was typed, and a walk-in was not expected at all.
+
+    @property
+    def expected_people(self) -> int | None:
+        """People announced by a unit that attends (``None`` otherwise)."""
+        if self.walk_in or self.status != InvitationStatus.ACCEPTED:
+            return None
+        return self.headcount
+
+    @property
+    def maybe_people(self) -> int | None:
+        """People announced by a unit that may attend (``None`` otherwise)."""
+        if self.walk_in or self.status != InvitationStatus.TENTATIVE:
+            return None
+        return self.headcount
+
     def __repr__(self) -> str:
         return f"<Invitation event={self.event_id} unit={self.unit_id} {self.status}>"
 

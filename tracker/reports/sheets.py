@@ -145,13 +145,7 @@ def build_attendance_sheet(
     any_actual = False
     for invitation in ordered:
         unit = invitation.unit
-        # A unit that declined sends nobody, whatever headcount was typed with the answer; a walk-in was not
-        # expected at all.
-        expected = maybe = None
-        if not invitation.walk_in and invitation.status == InvitationStatus.ACCEPTED:
-            expected = invitation.headcount
-        elif not invitation.walk_in and invitation.status == InvitationStatus.TENTATIVE:
-            maybe = invitation.headcount
+        expected, maybe = invitation.expected_people, invitation.maybe_people
         delegates = _delegates(invitation)
         answered_at = (
             invitation.answered_at.astimezone(zone).replace(tzinfo=None, second=0, microsecond=0)
