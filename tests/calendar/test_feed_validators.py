@@ -208,10 +208,10 @@ def test_a_server_that_loses_the_race_serves_a_later_instant(app, monkeypatch):
         theirs = T + timedelta(minutes=10)
         real = services._replace_if_unchanged
 
-        def other_server_first(feed, old_etag, etag, moment):
+        def other_server_first(feed, old_etag, etag, moment, *state_key):
             # Another server's committed write (SQLite cannot hold two writers: the same session stands in).
             db.session.execute(services.FeedValidator.__table__.update().values(etag="b", last_modified=theirs))
-            return real(feed, old_etag, etag, moment)
+            return real(feed, old_etag, etag, moment, *state_key)
 
         monkeypatch.setattr(services, "_replace_if_unchanged", other_server_first)
         mine = services.feed_last_modified("public", "c", now=T + timedelta(seconds=5))
@@ -225,10 +225,131 @@ def test_a_server_that_loses_the_first_insert_serves_the_stored_instant(app, mon
     with app.app_context():
         real = services._insert_if_absent
 
-        def other_server_first(feed, etag, moment):
+        def other_server_first(feed, etag, moment, *state_key):
             db.session.execute(services.FeedValidator.__table__.insert().values(feed=feed, etag=etag, last_modified=T))
-            return real(feed, etag, moment)
+            return real(feed, etag, moment, *state_key)
 
         monkeypatch.setattr(services, "_insert_if_absent", other_server_first)
         assert services.feed_last_modified("event:7", "a", now=T + timedelta(seconds=3)) == T
         db.session.commit()
+
+
+# --- answered without building the body ------------------------------------------------------------------------
+
+
+def _count_builds(monkeypatch, name: str) -> list[int]:
+    """Count the calls of the calendar view's builder ``name`` (it still builds)."""
+    from tracker.calendar import views
+
+    calls: list[int] = []
+    real = getattr(views, name)
+
+    def spy(*args, **kwargs):
+        calls.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(views, name, spy)
+    return calls
+
+
+def test_an_unchanged_conditional_request_does_not_build_the_feed(client, app, scenario, monkeypatch):
+    builds = _count_builds(monkeypatch, "build_feed_ics")
+    url = _feed_url(app, scenario.cit_id)
+    first = client.get(url)
+    assert builds == [1]
+    for headers in ({"If-None-Match": first.headers["ETag"]}, {"If-Modified-Since": first.headers["Last-Modified"]}):
+        response = client.get(url, headers=headers)
+        assert response.status_code == 304, headers
+        assert response.headers["ETag"] == first.headers["ETag"]
+        assert "private" in response.headers["Cache-Control"]
+    assert builds == [1]
+    assert client.get(url).data == first.data  # an unconditional request still gets the body
+    assert builds == [1, 1]
+
+
+def test_unchanged_downloads_and_the_public_calendar_are_not_built(client, app, login, scenario, monkeypatch):
+    with app.app_context():
+        _ceremony(scenario).public = True
+        db.session.commit()
+    login("representative")
+    for name, url in (
+        ("build_event_ics", f"/events/{scenario.ceremony_id}.ics"),
+        ("build_series_ics", f"/series/{scenario.series_id}.ics"),
+        ("build_feed_ics", "/calendar.ics"),
+    ):
+        builds = _count_builds(monkeypatch, name)
+        first = client.get(url)
+        assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304, url
+        assert builds == [1], url
+
+
+def test_a_304_makes_as_many_statements_for_30_events_as_for_3(client, app, scenario, make_event, make_invitation):
+    from tests.helpers import count_queries
+
+    url = _feed_url(app, scenario.cit_id)
+    counts = []
+    for n in (3, 27):
+        with app.app_context():
+            unit = db.session.get(Unit, scenario.cit_id)
+            for i in range(n):
+                make_invitation(make_event(f"Ceremony {n}-{i}", agenda=[{"kind": "speech", "title": "Words"}]), unit)
+        first = client.get(url)
+        assert first.data.count(b"BEGIN:VEVENT") >= n
+        with count_queries(app) as counter:
+            assert client.get(url, headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+        counts.append(counter.count)
+    assert counts[0] == counts[1] <= 3, counts  # generation, token, validator
+
+
+def test_a_core_update_changes_the_feed(client, app, scenario):
+    # Bulk answers are Core UPDATEs: no ORM object changes, the generation still moves.
+    from sqlalchemy import update
+
+    url = _feed_url(app, scenario.cit_id)
+    before = client.get(url)
+    with app.app_context():
+        texts = {"name": {primary_language(): "Core hall"}}
+        db.session.execute(update(Venue).values(name="Core hall", translations=texts))
+        db.session.commit()
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert b"Core hall" in after.data.replace(b"\r\n ", b"")
+
+
+def test_a_changed_setting_changes_the_feed(client, app, scenario):
+    url = _feed_url(app, scenario.cit_id)
+    before = client.get(url)
+    app.config["ORGANISATION_NAME"] = "Renamed agency"
+    for key in [key for key in app.config if key.startswith("ORGANISATION_NAME_")]:
+        app.config[key] = "Renamed agency"
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert b"Renamed agency" in after.data.replace(b"\r\n ", b"")
+
+
+def test_a_rolled_back_change_leaves_the_feed_unchanged(client, app, scenario):
+    url = _feed_url(app, scenario.cit_id)
+    before = client.get(url)
+    with app.app_context():
+        _ceremony(scenario).set_texts("title", {primary_language(): "Never saved"})
+        db.session.flush()
+        db.session.rollback()
+        db.session.commit()
+    assert client.get(url, headers={"If-None-Match": before.headers["ETag"]}).status_code == 304
+
+
+def test_a_change_before_a_rolled_back_savepoint_still_changes_the_feed(client, app, scenario):
+    url = _feed_url(app, scenario.cit_id)
+    before = client.get(url)
+    with app.app_context():
+        _ceremony(scenario).set_texts("title", {primary_language(): "Kept title"})
+        db.session.flush()
+        savepoint = db.session.begin_nested()
+        db.session.get(Venue, _ceremony(scenario).venue_id).set_texts("name", {primary_language(): "Dropped hall"})
+        db.session.flush()
+        savepoint.rollback()
+        db.session.commit()
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    assert b"Kept title" in after.data.replace(b"\r\n ", b"")
+    assert b"Dropped hall" not in after.data.replace(b"\r\n ", b"")

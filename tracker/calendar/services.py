@@ -5,11 +5,18 @@ Plain functions on domain objects; they flush, never commit.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 from typing import Any, cast
 
+import icalendar
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Table
@@ -27,6 +34,7 @@ from ..models import (
     AnswerChannel,
     Event,
     EventStatus,
+    FeedGeneration,
     FeedValidator,
     Invitation,
     InvitationStatus,
@@ -36,6 +44,7 @@ from ..models import (
 )
 from ..models.types import utcnow
 from ..models.units import new_feed_token
+from .ics import CalendarSettings
 from .replies import STATUS_BY_PARTSTAT, CalendarReply, ReplyError
 
 
@@ -121,7 +130,67 @@ def series_feed_key(series: Series, user: User | None) -> str:
 _RECORD_ATTEMPTS = 5
 
 
-def feed_last_modified(feed: str, etag: str, *, now: datetime | None = None) -> datetime | None:
+@lru_cache(maxsize=1)
+def _builder_fingerprint() -> str:
+    """What else the bytes depend on: the builder's code, its translations, icalendar and the time zone data.
+
+    Read once per process: a deployment that changes any of them restarts the workers.
+    """
+    digest = hashlib.sha256(icalendar.__version__.encode())
+    package = Path(__file__).resolve().parent.parent
+    for path in [package / "calendar" / "ics.py", *sorted(package.glob("translations/*/LC_MESSAGES/*.mo"))]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(_tz_version().encode())
+    return digest.hexdigest()
+
+
+def _tz_version() -> str:
+    """The IANA time zone data versions ``zoneinfo`` may read: the system's, then the ``tzdata`` package's."""
+    versions = []
+    for directory in zoneinfo.TZPATH:
+        for name in ("tzdata.zi", "+VERSION"):
+            path = Path(directory) / name
+            if path.is_file():
+                with path.open("rb") as stream:
+                    versions.append(stream.readline().decode("ascii", "replace").strip())
+                break
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        versions.append(f"tzdata {metadata.version('tzdata')}")
+    return "|".join(versions)
+
+
+def content_generation() -> int:
+    """How many commits changed stored content so far (``FeedGeneration``): one cheap read."""
+    value = db.session.execute(db.select(FeedGeneration.generation).where(FeedGeneration.id == 1)).scalar()
+    return int(value or 0)
+
+
+def feed_state_key(settings: CalendarSettings, generation: int) -> str:
+    """What a feed's body is built from, in 64 hex digits: equal keys, equal bodies (for the same feed name).
+
+    The content ``generation`` (:func:`content_generation`; it moves with every commit that changes rows a
+    body may read — events, their venue, people, agenda, series, invitations, units, translations), the
+    builder's settings (language, alarms, site URL, names) and the builder itself (:func:`_builder_fingerprint`).
+    Read the generation BEFORE loading anything the body shows: a change committed in between then moves the
+    key away from the body recorded with it, never the other way round.
+    """
+    digest = hashlib.sha256(f"{generation}|{settings!r}|{_builder_fingerprint()}".encode())
+    return digest.hexdigest()
+
+
+def unchanged_feed(feed: str, state_key: str) -> tuple[str, datetime] | None:
+    """The stored ETag and Last-Modified of ``feed`` when its body was built from ``state_key``, else ``None``."""
+    table = cast(Table, FeedValidator.__table__)
+    row = db.session.execute(
+        db.select(table.c.etag, table.c.last_modified).where(table.c.feed == feed, table.c.state_key == state_key)
+    ).one_or_none()
+    return None if row is None else (row.etag, row.last_modified)
+
+
+def feed_last_modified(
+    feed: str, etag: str, *, now: datetime | None = None, state_key: str | None = None
+) -> datetime | None:
     """The Last-Modified of feed ``feed`` whose body now has ``etag``; records the body when it is new.
 
     A feed's Last-Modified is the instant its current body was first served, so it moves whenever the
@@ -132,20 +201,28 @@ def feed_last_modified(feed: str, etag: str, *, now: datetime | None = None) -> 
     whose clocks differ. Several servers may record at once: each write only succeeds against the row it
     read (insert if absent, update if the ETag is still the one read); a lost race reads again. Flushes
     nothing else, never commits: the view commits.
+
+    ``state_key`` (:func:`feed_state_key`, read before the body was built) is recorded with the ETag, so that
+    the next conditional request with the same key is answered without building (:func:`unchanged_feed`).
     """
     table = cast(Table, FeedValidator.__table__)
     moment = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
     for _attempt in range(_RECORD_ATTEMPTS):
         row = db.session.execute(
-            db.select(table.c.etag, table.c.last_modified).where(table.c.feed == feed)
+            db.select(table.c.etag, table.c.last_modified, table.c.state_key).where(table.c.feed == feed)
         ).one_or_none()
         if row is not None and row.etag == etag:
+            if row.state_key != state_key:
+                # Same bytes from newer content: the key goes with this ETag only (the row may have moved on).
+                db.session.execute(
+                    table.update().where(table.c.feed == feed, table.c.etag == etag).values(state_key=state_key)
+                )
             return row.last_modified
         if row is None:
-            stored = _insert_if_absent(feed, etag, moment)
+            stored = _insert_if_absent(feed, etag, moment, state_key)
         else:
             moment = max(moment, row.last_modified + timedelta(seconds=1))
-            stored = _replace_if_unchanged(feed, row.etag, etag, moment)
+            stored = _replace_if_unchanged(feed, row.etag, etag, moment, state_key)
         if stored:
             return moment
     # Still racing (the body flips under heavy concurrent edits): no Last-Modified is always safe; the
@@ -153,20 +230,24 @@ def feed_last_modified(feed: str, etag: str, *, now: datetime | None = None) -> 
     return None
 
 
-def _replace_if_unchanged(feed: str, old_etag: str, etag: str, moment: datetime) -> bool:
+def _replace_if_unchanged(
+    feed: str, old_etag: str, etag: str, moment: datetime, state_key: str | None = None
+) -> bool:
     """Store the feed's new body; ``False`` when another server replaced ``old_etag`` first."""
     table = cast(Table, FeedValidator.__table__)
     statement = (
-        table.update().where(table.c.feed == feed, table.c.etag == old_etag).values(etag=etag, last_modified=moment)
+        table.update()
+        .where(table.c.feed == feed, table.c.etag == old_etag)
+        .values(etag=etag, last_modified=moment, state_key=state_key)
     )
     return cast("CursorResult[Any]", db.session.execute(statement)).rowcount == 1
 
 
-def _insert_if_absent(feed: str, etag: str, moment: datetime) -> bool:
+def _insert_if_absent(feed: str, etag: str, moment: datetime, state_key: str | None = None) -> bool:
     """Insert the feed's first row; ``False`` when another server inserted it first (no error raised)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    values = {"feed": feed, "etag": etag, "last_modified": moment}
+    values = {"feed": feed, "etag": etag, "last_modified": moment, "state_key": state_key}
     table = cast(Table, FeedValidator.__table__)
     statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=["feed"]).returning(table.c.feed)
     # RETURNING, not rowcount: drivers do not all report a row count for INSERT … ON CONFLICT.

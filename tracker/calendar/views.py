@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, public, roles_required, signed_in
@@ -18,7 +21,7 @@ from ..settings import settings as current_settings
 from ..vocabulary import answer_words
 from . import services
 from .forms import ReplyForm
-from .ics import build_event_ics, build_feed_ics, build_series_ics, settings_from_app
+from .ics import CalendarSettings, build_event_ics, build_feed_ics, build_series_ics, settings_from_app
 from .replies import ReplyError, parse_reply
 
 bp = Blueprint("calendar", __name__)
@@ -26,16 +29,44 @@ bp = Blueprint("calendar", __name__)
 CALENDAR_MIMETYPE = "text/calendar"
 
 
-def _calendar_response(body: bytes, feed: str, *, filename: str | None, private: bool) -> Response:
+def _calendar_response(
+    build: Callable[[], bytes],
+    feed: str,
+    settings: CalendarSettings,
+    generation: int,
+    *,
+    filename: str | None,
+    private: bool,
+) -> Response:
     """``text/calendar; charset=utf-8`` with ETag and Last-Modified, answering conditional requests with 304.
 
-    ``feed`` names the body for its Last-Modified record (``services.feed_last_modified``).
+    ``feed`` names the body for its Last-Modified record (``services.feed_last_modified``). ``build`` makes
+    the body — loading what it shows — and is called only when needed: a conditional request whose feed's
+    state key (``services.feed_state_key``, a couple of small reads) is the one its stored ETag was built
+    from, and whose validators match, is answered 304 without it. ``generation`` is
+    ``services.content_generation()`` read by the view before anything the body shows (the event, the unit…).
     """
-    response = current_app.response_class(body, mimetype=CALENDAR_MIMETYPE)
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    state_key = services.feed_state_key(settings, generation)
+    stored = services.unchanged_feed(feed, state_key) if _is_conditional() else None
+    if stored is not None and not is_resource_modified(request.environ, etag=stored[0], last_modified=stored[1]):
+        return _with_calendar_headers(current_app.response_class(b""), stored[0], stored[1], filename, private)
+    response = current_app.response_class(build())
     response.add_etag()  # Werkzeug's own strong ETag of the bytes: equal bytes, equal tags
     etag, _weak = response.get_etag()
-    last_modified = services.feed_last_modified(feed, etag or "")  # a new body is recorded, committed on return
+    # A new body is recorded, with its state key; committed on return.
+    last_modified = services.feed_last_modified(feed, etag or "", state_key=state_key)
+    return _with_calendar_headers(response, etag or "", last_modified, filename, private)
+
+
+def _is_conditional() -> bool:
+    return "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
+
+
+def _with_calendar_headers(
+    response: Response, etag: str, last_modified: datetime | None, filename: str | None, private: bool
+) -> Response:
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.set_etag(etag)
     if last_modified is not None:
         response.last_modified = last_modified
     # Clients may keep a copy but must ask again; a token or a session makes the copy personal.
@@ -71,12 +102,20 @@ def calendar_links() -> dict[str, object]:
 @signed_in
 def event_ics(event_id: int) -> Response:
     """Download one event (METHOD:PUBLISH, no attendees) in the reader's language; drafts only for organisers."""
+    generation = services.content_generation()  # before reading anything the body shows
     event = services.event_for_download(event_id, current_user)
     if event is None:
         abort(404)
     language = current_language()
-    body = build_event_ics(event, settings=settings_from_app(language))
-    return _calendar_response(body, f"event:{event.id}:{language}", filename=f"event-{event.id}.ics", private=True)
+    settings = settings_from_app(language)
+    return _calendar_response(
+        lambda: build_event_ics(event, settings=settings),
+        f"event:{event.id}:{language}",
+        settings,
+        generation,
+        filename=f"event-{event.id}.ics",
+        private=True,
+    )
 
 
 @bp.route("/series/<int:series_id>.ics")
@@ -84,12 +123,19 @@ def event_ics(event_id: int) -> Response:
 def series_ics(series_id: int) -> Response:
     """Download a series in the reader's language: its events the user may see, and its remembrance day as a
     yearly event."""
+    generation = services.content_generation()  # before reading anything the body shows
     series = db.get_or_404(Series, series_id)
-    events = services.series_events(series, current_user)
     language = current_language()
-    body = build_series_ics(series, events, settings=settings_from_app(language))
+    settings = settings_from_app(language)
     feed = f"{services.series_feed_key(series, current_user)}:{language}"
-    return _calendar_response(body, feed, filename=f"series-{series.id}.ics", private=True)
+    return _calendar_response(
+        lambda: build_series_ics(series, services.series_events(series, current_user), settings=settings),
+        feed,
+        settings,
+        generation,
+        filename=f"series-{series.id}.ics",
+        private=True,
+    )
 
 
 @bp.route("/calendar.ics")
@@ -100,33 +146,43 @@ def public_calendar() -> Response:
     A subscription has no interface language: the calendar is in the primary language, or in the site language
     ``?lang=`` names (anything else is ignored).
     """
+    generation = services.content_generation()  # before reading anything the body shows
     asked = request.args.get("lang", "")
     language = asked if asked in site_languages() else primary_language()
     settings = settings_from_app(language)
-    events = services.public_events()
-    body = build_feed_ics(
-        events, name=settings.organisation_name, uid=f"public-calendar@{settings.uid_domain}", settings=settings
-    )
-    return _calendar_response(body, f"public:{language}", filename=None, private=False)
+
+    def build() -> bytes:
+        return build_feed_ics(
+            services.public_events(),
+            name=settings.organisation_name,
+            uid=f"public-calendar@{settings.uid_domain}",
+            settings=settings,
+        )
+
+    return _calendar_response(build, f"public:{language}", settings, generation, filename=None, private=False)
 
 
 @bp.route("/feeds/<token>.ics")
 @public
 def unit_feed(token: str) -> Response:
     """A unit's private feed: the events it is invited to. The token is the credential; unknown → 404."""
+    generation = services.content_generation()  # before reading anything the body shows
     unit = services.unit_by_feed_token(token)
     if unit is None:
         abort(404)
     language = unit_language(unit)  # the unit's feed, like its emails, is in the unit's language
     settings = settings_from_app(language)
-    events = services.unit_feed_events(unit)
-    body = build_feed_ics(
-        events,
-        name=f"{settings.organisation_name} — {unit.text('name', language)}",
-        uid=f"unit-{unit.id}-feed@{settings.uid_domain}",
-        settings=settings,
-    )
-    return _calendar_response(body, f"unit:{unit.id}", filename=None, private=True)
+
+    def build() -> bytes:
+        return build_feed_ics(
+            services.unit_feed_events(unit),
+            name=f"{settings.organisation_name} — {unit.text('name', language)}",
+            uid=f"unit-{unit.id}-feed@{settings.uid_domain}",
+            settings=settings,
+        )
+
+    # The feed's name is in the unit's language: the language is in the settings, so in the state key.
+    return _calendar_response(build, f"unit:{unit.id}", settings, generation, filename=None, private=True)
 
 
 def _manageable_unit(unit_id: int) -> Unit:

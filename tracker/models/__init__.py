@@ -1,7 +1,7 @@
 """The domain model, one module per area (see DESIGN §2)."""
 
 from .events import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Series
-from .feeds import FeedValidator
+from .feeds import FeedGeneration, FeedValidator
 from .invitations import AnswerChannel, AuditEntry, Invitation, InvitationStatus
 from .outbox import OutboxMessage
 from .people import Person, Venue
@@ -17,6 +17,7 @@ __all__ = [
     "Event",
     "EventKind",
     "EventStatus",
+    "FeedGeneration",
     "FeedValidator",
     "Invitation",
     "InvitationStatus",
