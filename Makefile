@@ -67,6 +67,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
 bench: $(VENV)/.installed-dev catalogs
+	scripts/bench-deps.sh
 	$(BIN)/python -m bench
 
 clean:

@@ -1,14 +1,17 @@
-"""``python -m bench [reports] [invite]``: time the report builders (issue 5) and a bulk invitation (issue 9).
+"""``python -m bench [http] [feeds] [invite] [reports]``: the benchmarks of issues 5, 9 and 12 (all by default).
 
+- ``http`` (issue 12, ``bench/http.py``): pages and feeds on ten years of seeded use, served by gunicorn and
+  loaded by wrk (or a Python load generator), each as a share of a bare Flask route's req/s measured in the
+  same run; 200 answers from 20 parallel clients; workers' peak memory. SQLite, and PostgreSQL when reachable.
+- ``feeds`` (issue 12, ``bench/feeds.py``): building a 5,000-event feed against icalendar's own time.
 - PDF press release of an event with 100 invited units: under 2 s.
 - XLSX attendance sheet of 5,000 rows: under 2 s.
 - Inviting 2,500 units: under 3 s, no write lock held over 1 s, no answer lost meanwhile (``bench/invite.py``).
 
-Each measurement covers what the export view does after access checks: load the record, gather the
+Each report measurement covers what the export view does after access checks: load the record, gather the
 facts and write the file. Runs on a temporary SQLite database made with ``create_app``'s test config;
 the first run of each is reported apart ("cold": fonts and templates not yet loaded). Results are also
-written to ``bench/results/reports.json`` and ``invite.json`` (git-ignored). Exits 1 when a target is missed.
-Without arguments both run.
+written to ``bench/results/*.json`` (git-ignored). Exits 1 when a target is missed.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from typing import Any
 TARGETS = {"pdf_100_units": 2.0, "xlsx_5000_rows": 2.0}
 RUNS = 5
 RESULTS = Path(__file__).resolve().parent / "results" / "reports.json"
+BENCHMARKS = ("http", "feeds", "invite", "reports")
 
 
 def _seed(app: Any) -> tuple[int, int]:
@@ -100,13 +104,48 @@ def _time(app: Any, work: Callable[[], bytes]) -> tuple[float, list[float], int]
 
 def main(names: list[str] | None = None) -> int:
     """Run the benchmarks named (all by default); 0 when every target is met."""
-    names = names or ["reports", "invite"]
+    names = names or list(BENCHMARKS)
+    unknown = sorted(set(names) - set(BENCHMARKS))
+    if unknown:
+        print(f"unknown benchmark {', '.join(unknown)}; choose from {', '.join(BENCHMARKS)}", file=sys.stderr)
+        return 2
     failed = False
+    if "http" in names:
+        failed |= main_http() != 0
+    if "feeds" in names:
+        failed |= main_feeds() != 0
     if "reports" in names:
         failed |= main_reports() != 0
     if "invite" in names:
         failed |= main_invite() != 0
     return 1 if failed else 0
+
+
+def main_http() -> int:
+    """Pages and feeds under load on each reachable backend; 0 when every target is met."""
+    from bench import http
+
+    failed = False
+    RESULTS.parent.mkdir(exist_ok=True)
+    for backend in http.backends():
+        result = http.run(backend)
+        failed |= not http.report(result)
+        (RESULTS.parent / f"http-{backend}.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 1 if failed else 0
+
+
+def main_feeds() -> int:
+    """Building a 5,000-event feed (``bench/feeds.py``); 0 when its targets are met."""
+    try:
+        from bench import feeds
+    except ImportError:
+        print("feeds: bench/feeds.py is not there yet; skipped")
+        return 0
+    result = feeds.run()
+    ok = feeds.report(result)
+    RESULTS.parent.mkdir(exist_ok=True)
+    (RESULTS.parent / "feeds.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    return 0 if ok else 1
 
 
 def main_invite() -> int:

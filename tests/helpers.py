@@ -42,9 +42,11 @@ class QueryCounter:
     ``with count_queries(app) as counter: client.get(...)`` then ``counter.count``.
     """
 
-    def __init__(self, engine) -> None:
+    def __init__(self, engine, app=None) -> None:
         self.engine = engine
+        self.app = app
         self.statements: list[str] = []
+        self._page_cache = None
 
     def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
         if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
@@ -59,17 +61,23 @@ class QueryCounter:
         from sqlalchemy import event
 
         event.listen(self.engine, "before_cursor_execute", self._record)
+        if self.app is not None:  # count what building the page costs, not a page served from the store
+            self._page_cache = self.app.config.get("PAGE_CACHE", True)
+            self.app.config["PAGE_CACHE"] = False
         return self
 
     def __exit__(self, *exc) -> None:
         from sqlalchemy import event
 
         event.remove(self.engine, "before_cursor_execute", self._record)
+        if self.app is not None:
+            self.app.config["PAGE_CACHE"] = self._page_cache
 
 
-def count_queries(app) -> QueryCounter:
-    """A :class:`QueryCounter` on ``app``'s engine."""
+def count_queries(app, *, stored_pages: bool = False) -> QueryCounter:
+    """A :class:`QueryCounter` on ``app``'s engine. Pages are built while it counts (``tracker.pagecache`` is
+    off), unless ``stored_pages``: then a page may come from the store."""
     from tracker.extensions import db
 
     with app.app_context():
-        return QueryCounter(db.engine)
+        return QueryCounter(db.engine, None if stored_pages else app)

@@ -32,7 +32,7 @@ MAY_CALL: dict[str, set[str]] = {
 SHARED = {
     "tracker.models", "tracker.extensions", "tracker.errors", "tracker.bounds", "tracker.text", "tracker.timemath",
     "tracker.i18n", "tracker.ordinals", "tracker.signals", "tracker.forms", "tracker.transactions",
-    "tracker.vocabulary", "tracker.settings", "tracker.config", "tracker.mail",
+    "tracker.vocabulary", "tracker.settings", "tracker.config", "tracker.mail", "tracker.pagecache",
     # The access decorators every area's views put on their routes; they read only the signed-in user.
     "tracker.auth.access",
 }

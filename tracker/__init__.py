@@ -36,6 +36,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config.update(config.from_environment())
     else:
         app.config.update(test_config)
+    if (str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite")
+            and app.config.get("SQLALCHEMY_ENGINE_OPTIONS") == config.DEFAULTS["SQLALCHEMY_ENGINE_OPTIONS"]):
+        # A database file on this machine never drops a connection: pinging it before every request would
+        # only cost a statement (issue 12). A server (PostgreSQL) may, so it keeps the ping.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.load_or_create_secret_key(app.instance_path)
     # Services read the settings from the config when they need them (tracker.settings); reading them once

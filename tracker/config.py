@@ -56,6 +56,8 @@ DEFAULTS: dict[str, Any] = {
     #: How often subscribed calendar apps should fetch a feed again (ISO 8601 duration).
     "CALENDAR_REFRESH_INTERVAL": "PT1H",
     "PAGE_SIZE": 25,
+    #: Keep the pages people reload most, built once per state of what they show (tracker.pagecache).
+    "PAGE_CACHE": True,
     #: Largest request body, in bytes (10 MB), uploads included; a larger one is answered 413.
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
     #: Largest form text held in memory, in bytes (4 MB). Werkzeug's 500 kB would refuse an event with long
@@ -95,7 +97,7 @@ _INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE", "MAIL_MAX_ATTEMPTS", "MAIL_
              "PROXY_FIX_HOPS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "REMEMBER_COOKIE_DURATION",
              "PASSWORD_RESET_HOURS"}
 _INT_KEYS |= {"MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"}
-_BOOL_KEYS = {"SESSION_COOKIE_SECURE"}
+_BOOL_KEYS = {"SESSION_COOKIE_SECURE", "PAGE_CACHE"}
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:

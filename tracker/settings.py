@@ -13,6 +13,7 @@ application there rather than in the first email.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -21,7 +22,7 @@ from datetime import timedelta
 from typing import Any
 
 import icalendar
-from flask import current_app, has_request_context, request
+from flask import Config, current_app, has_request_context, request
 
 from . import config as defaults
 
@@ -105,6 +106,8 @@ class Settings:
     calendar_refresh: timedelta = timedelta(hours=1)
     #: ``PAGE_SIZE``: rows on one page of a list.
     page_size: int = 25
+    #: ``PAGE_CACHE``: keep rendered pages for their next reader (``tracker.pagecache``).
+    page_cache: bool = True
     #: ``SESSION_IDLE_MINUTES``, ``SESSION_MAX_HOURS``: when a sign-in ends.
     session_idle: timedelta = timedelta(minutes=30)
     session_max: timedelta = timedelta(hours=10)
@@ -165,6 +168,7 @@ class Settings:
             alarms=parse_alarms(get("ALARMS")),
             calendar_refresh=_duration(get("CALENDAR_REFRESH_INTERVAL")),
             page_size=int(get("PAGE_SIZE")),
+            page_cache=bool(get("PAGE_CACHE")),
             session_idle=timedelta(minutes=int(get("SESSION_IDLE_MINUTES"))),
             session_max=timedelta(hours=int(get("SESSION_MAX_HOURS"))),
             remember_cookie_name=str(config.get("REMEMBER_COOKIE_NAME") or "remember_token"),
@@ -240,9 +244,65 @@ def serving_address(url: str | None) -> Iterator[None]:
         _serving_address.reset(token)
 
 
+class VersionedConfig(Config):
+    """Flask's config, counting its changes: :func:`settings` is rebuilt only after one (issue 12: a page asked
+    for the settings seven times and parsed the whole config each time)."""
+
+    version: int = 0
+
+    def _changed(self) -> None:
+        self.version += 1
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        super().__setitem__(key, value)
+        self._changed()
+
+    def __delitem__(self, key: str) -> None:
+        super().__delitem__(key)
+        self._changed()
+
+    def update(self, *args: Any, **kwargs: Any) -> None:
+        super().update(*args, **kwargs)
+        self._changed()
+
+    def setdefault(self, key: str, default: Any = None) -> Any:
+        self._changed()
+        return super().setdefault(key, default)
+
+    def pop(self, key: str, *default: Any) -> Any:
+        self._changed()
+        return super().pop(key, *default)
+
+    def popitem(self) -> tuple[str, Any]:
+        self._changed()
+        return super().popitem()
+
+    def clear(self) -> None:
+        super().clear()
+        self._changed()
+
+
+def _built() -> tuple[Settings, str]:
+    config = current_app.config
+    version = getattr(config, "version", None)
+    cached = current_app.extensions.get("tracker.settings")
+    if version is not None and cached is not None and cached[0] == version:
+        return cached[1], cached[2]
+    built = Settings.from_config(config)
+    fingerprint = hashlib.sha256(repr(built).encode()).hexdigest()
+    if version is not None:
+        current_app.extensions["tracker.settings"] = (version, built, fingerprint)
+    return built, fingerprint
+
+
 def settings() -> Settings:
-    """The settings of the current application, read from its config now (so they follow a changed value)."""
-    return Settings.from_config(current_app.config)
+    """The settings of the current application: built once per state of its config (a changed value is followed)."""
+    return _built()[0]
+
+
+def settings_fingerprint() -> str:
+    """A hash of every setting (equal settings, equal hashes; the same in every process), built with them."""
+    return _built()[1]
 
 
 def content_language() -> str:

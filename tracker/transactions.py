@@ -23,10 +23,13 @@ from flask import Flask
 from werkzeug.wrappers import Response
 
 from .extensions import db
+from .settings import VersionedConfig
 
 
 def finish(response: Response) -> Response:
     """Commit the request's changes when ``response`` reports success, roll them back otherwise."""
+    if not db.session().in_transaction():
+        return response  # the view never touched the database: nothing to end
     if response.status_code < 400:
         db.session.commit()
     else:
@@ -35,7 +38,10 @@ def finish(response: Response) -> Response:
 
 
 class TrackerFlask(Flask):
-    """Flask, with every view's changes committed at one point (:func:`finish`)."""
+    """Flask, with every view's changes committed at one point (:func:`finish`), and a config that counts its
+    changes (so the settings are built once per state of it)."""
+
+    config_class = VersionedConfig
 
     def dispatch_request(self) -> Any:
         """Run the view, then commit or roll back by the status of its response."""

@@ -22,6 +22,7 @@ from ..i18n import current_language, local_datetime, open_page_in, unit_language
 from ..mail.outbox import latest_messages_by_invitation
 from ..models import AnswerChannel, Event, EventStatus, Invitation, Role, User
 from ..models.types import utcnow
+from ..pagecache import cached_page
 from . import services
 from .forms import AnswerForm, DeadlineForm, InviteForm, WalkInForm, check_in_form
 from .links import LinkCheck, LinkProblem, check_answer_token
@@ -136,6 +137,7 @@ def _answer_page(invitation: Invitation, *, via: str, by_user: User | None, temp
 
 @bp.route("/my")
 @roles_required(Role.REPRESENTATIVE)
+@cached_page
 def unit_home() -> str:
     """A representative's start page (also shown at "/"): what awaits an answer first, then the unit's others."""
     return unit_home_page()
@@ -202,6 +204,7 @@ def _link_problem(check: LinkCheck) -> tuple[str, int]:
 
 @bp.route("/events/<int:event_id>/attendance")
 @roles_required(*ORGANISERS)
+@cached_page
 def dashboard(event_id: int) -> str:
     """Where an event stands: answers counted, people against capacity, who is silent, latest answers."""
     event = _event_or_404(event_id)

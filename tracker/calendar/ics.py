@@ -17,7 +17,8 @@ Rules every file follows (see ``docs/calendar.md``):
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
@@ -26,8 +27,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo
 
 import icalendar
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask_babel import force_locale, get_locale, gettext
 
 from ..config import CONTENT_LANGUAGE
 from ..events.display import where_text
@@ -113,6 +113,38 @@ def settings_from_app(language: str | None = None) -> CalendarSettings:
     return CalendarSettings.from_settings(current_settings(), language)
 
 
+# --------------------------------------------------------------------------------------------- words
+
+#: Translated messages by (locale, msgid): the catalogs are read once per process, and a feed of thousands of
+#: events asks for the same few words thousands of times.
+_MESSAGES: dict[tuple[Any, str], str] = {}
+
+
+def _(string: str, **variables: Any) -> str:
+    """``gettext`` in the current locale (what Flask-Babel's gives), each message looked up once per locale."""
+    key = (get_locale(), string)
+    message = _MESSAGES.get(key)
+    if message is None:
+        message = _MESSAGES[key] = gettext(string)
+    return message % variables if variables else message
+
+
+def _remembered(label: Callable[[str, str | None], str]) -> Callable[[str, str | None], str]:
+    """``label(value, language)`` remembered per value and named language (the reader's is not remembered)."""
+    cached = lru_cache(maxsize=512)(label)
+
+    def lookup(value: str, language: str | None) -> str:
+        return cached(value, language) if language else label(value, language)
+
+    return lookup
+
+
+_agenda_kind_label = _remembered(agenda_kind_label)
+#: Agenda kinds an agenda line names ("other" does not).
+_LABELLED_AGENDA_KINDS = frozenset(AgendaKind) - {AgendaKind.OTHER}
+_kind_label = _remembered(kind_label)
+_language_name = _remembered(language_name)
+
 # --------------------------------------------------------------------------------------------- texts
 
 
@@ -174,7 +206,7 @@ def agenda_times(event: Event) -> list[tuple[AgendaItem, time | None]]:
 def agenda_line(kind: str, title: str, language: str | None) -> str:
     """An agenda item's kind and title ("Opening. Welcome address"); the title alone for "other", an unknown
     kind, or a title that already says the kind ("Minute of silence in remembrance …")."""
-    label = agenda_kind_label(kind, language) if kind in tuple(AgendaKind) and kind != AgendaKind.OTHER else ""
+    label = _agenda_kind_label(kind, language) if kind in _LABELLED_AGENDA_KINDS else ""
     if not label or title_names_kind(title, label):
         return title
     return f"{label}. {title}" if title else label
@@ -211,7 +243,7 @@ def event_description(event: Event, settings: CalendarSettings) -> str:
             lines.append(line)
         parts.append("\n".join(lines))
     if event.languages:
-        names = ", ".join(language_name(code, language or settings.content_language) for code in event.languages)
+        names = ", ".join(_language_name(code, language or settings.content_language) for code in event.languages)
         parts.append(_("Materials in: %(languages)s", languages=names))
     parts.append(settings.event_url(event))
     return "\n\n".join(parts)
@@ -315,7 +347,7 @@ def build_event_component(
     if location:
         component.add("location", location, parameters={"LANGUAGE": _language_of(event.venue, "name", settings)})
     component.add("url", settings.event_url(event), parameters={"VALUE": "URI"})
-    component.add("categories", [kind_label(event.kind, calendar_language(settings))], parameters=labels)
+    component.add("categories", [_kind_label(event.kind, calendar_language(settings))], parameters=labels)
     component.add("status", status or STATUS_BY_EVENT_STATUS.get(event.status, "CONFIRMED"))
     component.add("transp", "OPAQUE")
     if event.created_at is not None:
@@ -354,7 +386,7 @@ def build_remembrance_component(series: Series, *, settings: CalendarSettings) -
     component.add("description", "\n\n".join(p for p in (description, settings.series_url(series)) if p),
                   parameters=labels)
     component.add("url", settings.series_url(series), parameters={"VALUE": "URI"})
-    component.add("categories", [kind_label(EventKind.COMMEMORATION, calendar_language(settings))], parameters=labels)
+    component.add("categories", [_kind_label(EventKind.COMMEMORATION, calendar_language(settings))], parameters=labels)
     component.add("transp", "TRANSPARENT")
     component.add("status", "CONFIRMED")
     return component
@@ -479,15 +511,8 @@ def build_feed_ics(
         return _feed_ics(events, name=name, uid=uid, settings=settings, series=series, description=description)
 
 
-def _feed_ics(
-    events: Sequence[Event],
-    *,
-    name: str,
-    uid: str,
-    settings: CalendarSettings,
-    series: Sequence[Series],
-    description: str | None,
-) -> bytes:
+def _feed_calendar(*, name: str, uid: str, settings: CalendarSettings, description: str | None) -> icalendar.Calendar:
+    """A feed's calendar with its own properties and no components yet."""
     calendar = _new_calendar(settings, None)
     calendar.add("uid", uid)
     calendar.add("name", clean_line(name))
@@ -498,6 +523,19 @@ def _feed_ics(
         calendar.add("x-wr-caldesc", icalendar.vText(clean_text(description)))
     calendar.add("refresh-interval", settings.refresh_interval, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", icalendar.vDuration(settings.refresh_interval))
+    return calendar
+
+
+def _feed_ics(
+    events: Sequence[Event],
+    *,
+    name: str,
+    uid: str,
+    settings: CalendarSettings,
+    series: Sequence[Series],
+    description: str | None,
+) -> bytes:
+    calendar = _feed_calendar(name=name, uid=uid, settings=settings, description=description)
     ordered = sorted(events, key=lambda e: (e.starts_at, e.id or 0))
     organizer = _organizer(settings)
     for event in ordered:
@@ -509,6 +547,94 @@ def _feed_ics(
         if remembrance is not None:
             calendar.add_component(remembrance)
     return _finish(calendar, ordered)
+
+
+# ------------------------------------------------------------------------------ feeds from stored parts
+#
+# A feed's bytes are its header, its VTIMEZONEs, one VEVENT per event, its remembrance days and the end line;
+# the functions below make each part alone, so that the VEVENTs — which depend only on their event and the
+# settings — can be kept between requests (``calendar.services.feed_ics``). Assembled, the parts are the bytes
+# :func:`build_feed_ics` writes for the same data.
+
+_END = "END:VCALENDAR\r\n"
+#: A TZID parameter in an unfolded content line (quoted when the zone name holds ``:;,``).
+_TZID = re.compile(r';TZID=(?:"([^"]*)"|([^:;]*))[:;]')
+
+
+@dataclass(frozen=True)
+class FeedSpan:
+    """What a feed's VTIMEZONEs need of one event: its instants and its zone."""
+
+    starts_at: datetime
+    ends_at: datetime
+    timezone: str
+
+
+def feed_event_bodies(events: Iterable[Event], *, settings: CalendarSettings) -> dict[int, str]:
+    """Each event's VEVENT as the feed writes it (with ORGANIZER), by event id."""
+    organizer = _organizer(settings)
+    bodies: dict[int, str] = {}
+    with _labels_in(settings):
+        for event in events:
+            component = build_event_component(event, settings=settings)
+            component.add("organizer", organizer)
+            bodies[event.id] = component.to_ical().decode("utf-8")
+    return bodies
+
+
+def used_tzids(body: str) -> set[str]:
+    """The TZIDs a serialized component refers to (UTC excepted, as icalendar does)."""
+    unfolded = body.replace("\r\n ", "").replace("\r\n\t", "")
+    return {quoted or plain for quoted, plain in _TZID.findall(unfolded)} - {"UTC", ""}
+
+
+@lru_cache(maxsize=256)
+def _vtimezone_text(tzid: str, first_year: int, last_year: int) -> str:
+    return icalendar.Timezone.from_ical(_vtimezone_ical(tzid, first_year, last_year)).to_ical().decode("utf-8")
+
+
+def feed_timezones(tzids: Iterable[str], spans: Iterable[FeedSpan]) -> str:
+    """The VTIMEZONEs of ``tzids``, covering the years of ``spans`` (as :func:`_add_timezones` writes them)."""
+    years: dict[str, tuple[int, int]] = {}
+    for span in spans:
+        start_year = span.starts_at.year - 1
+        end_year = span.ends_at.year + 2
+        low, high = years.get(span.timezone, (start_year, end_year))
+        years[span.timezone] = (min(low, start_year), max(high, end_year))
+    parts = []
+    for tzid in sorted(set(tzids)):
+        first, last = years.get(tzid, (2000, 2040))
+        parts.append(_vtimezone_text(tzid, first, last))
+    return "".join(parts)
+
+
+def assemble_feed_ics(
+    spans: Sequence[FeedSpan],
+    bodies: Sequence[str],
+    *,
+    name: str,
+    uid: str,
+    settings: CalendarSettings,
+    series: Sequence[Series] = (),
+    description: str | None = None,
+) -> bytes:
+    """The feed :func:`build_feed_ics` would write, from its events' serialized VEVENTs (:func:`feed_event_bodies`)
+    in feed order and their :class:`FeedSpan` (the same order)."""
+    with _labels_in(settings):
+        calendar = _feed_calendar(name=name, uid=uid, settings=settings, description=description)
+        header = calendar.to_ical().decode("utf-8")
+        remembrances = []
+        for one in series:
+            remembrance = build_remembrance_component(one, settings=settings)
+            if remembrance is not None:
+                remembrances.append(remembrance.to_ical().decode("utf-8"))
+    assert header.endswith(_END)
+    tzids: set[str] = set()
+    for body in bodies:
+        if "TZID=" in body:
+            tzids |= used_tzids(body)
+    timezones = feed_timezones(tzids, spans)
+    return "".join((header[: -len(_END)], timezones, *bodies, *remembrances, _END)).encode("utf-8")
 
 
 def build_series_ics(series: Series, events: Sequence[Event], *, settings: CalendarSettings | None = None,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import zlib
 import zoneinfo
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -19,32 +20,38 @@ from typing import Any, cast
 import icalendar
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Table
+from sqlalchemy import Select, String, Table, and_, bindparam, func, literal, or_
+from sqlalchemy import cast as cast_column
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.engine import CursorResult
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
 from ..attendance.services import AnswerDetails, AttendanceError, record_answer
 from ..events.visibility import may_see, may_see_drafts, visible_statuses
 from ..extensions import db
-from ..i18n import current_language
+from ..i18n import current_language, primary_language
 from ..models import (
     AgendaItem,
     AnswerChannel,
     Event,
+    EventComponent,
     EventStatus,
     FeedGeneration,
     FeedValidator,
     Invitation,
     InvitationStatus,
+    Person,
     Series,
     Unit,
     User,
+    Venue,
 )
-from ..models.types import utcnow
+from ..models.feeds import CURRENT_GENERATION, read_content_generation
+from ..models.types import TranslatableMixin, utcnow
 from ..models.units import new_feed_token
-from .ics import CalendarSettings
+from .ics import CalendarSettings, FeedSpan, assemble_feed_ics, feed_event_bodies
 from .replies import STATUS_BY_PARTSTAT, CalendarReply, ReplyError
 
 
@@ -68,45 +75,109 @@ def event_for_download(event_id: int, user: User | None) -> Event | None:
     return event
 
 
-def series_events(series: Series, user: User | None) -> Sequence[Event]:
-    """The events of ``series`` that ``user`` may see, in start order."""
-    return db.session.execute(
+def series_events_query(series: Series, user: User | None) -> Select[Event]:
+    """The events of ``series`` that ``user`` may see, in start order (the statement; nothing loaded)."""
+    return (
         db.select(Event)
         .where(Event.series_id == series.id, Event.status.in_(visible_statuses(user)))
-        .options(*event_load_options())
         .order_by(Event.starts_at, Event.id)
-    ).scalars().all()
+    )
+
+
+def series_events(series: Series, user: User | None) -> Sequence[Event]:
+    """The events of ``series`` that ``user`` may see, in start order."""
+    return db.session.execute(series_events_query(series, user).options(*event_load_options())).scalars().all()
+
+
+def public_events_query() -> Select[Event]:
+    """Events marked public and published (scheduled, held or cancelled), in start order (the statement)."""
+    return (
+        db.select(Event)
+        .where(Event.public.is_(True), Event.status.in_(visible_statuses(None)))
+        .order_by(Event.starts_at, Event.id)
+    )
 
 
 def public_events() -> Sequence[Event]:
     """Events marked public and published (scheduled, held or cancelled) for ``/calendar.ics``."""
-    return db.session.execute(
-        db.select(Event)
-        .where(Event.public.is_(True), Event.status.in_(visible_statuses(None)))
-        .options(*event_load_options())
-        .order_by(Event.starts_at, Event.id)
-    ).scalars().all()
+    return db.session.execute(public_events_query().options(*event_load_options())).scalars().all()
 
 
-def unit_by_feed_token(token: str) -> Unit | None:
+@dataclass(frozen=True)
+class FeedOwner:
+    """The unit a private feed belongs to, as a feed reads it: id, language and name (read like the model's,
+    ``text``), without the ORM's cost (a feed is polled every few minutes by every subscriber)."""
+
+    id: int
+    language: str
+    name: str
+    translations: dict[str, Any]
+    #: The content generation, read in the same statement: before anything the feed's body shows.
+    generation: int
+    #: The feed's recorded validators, read in the same statement too (``None`` before its first body).
+    recorded: RecordedFeed | None
+
+    def text(self, field: str, language: str | None = None) -> str:
+        """:meth:`TranslatableMixin.text <tracker.models.types.TranslatableMixin.text>`, on these values."""
+        return TranslatableMixin.text(cast(Any, self), field, language)
+
+    def texts(self, field: str) -> dict[str, str]:
+        """:meth:`TranslatableMixin.texts <tracker.models.types.TranslatableMixin.texts>`, on these values."""
+        return TranslatableMixin.texts(cast(Any, self), field)
+
+
+@dataclass(frozen=True)
+class RecordedFeed:
+    """What a feed's last body was recorded with (``FeedValidator``): enough to answer a conditional request."""
+
+    etag: str
+    last_modified: datetime
+    state_key: str | None
+
+
+def unit_feed_name(unit_id: int) -> str:
+    """The name a unit's feed is recorded under in ``feed_validators``."""
+    return f"unit:{unit_id}"
+
+
+_UNITS = cast(Table, Unit.__table__)
+_RECORDS = cast(Table, FeedValidator.__table__)
+#: Built once (a feed is polled every few minutes by every subscriber): one statement reads the unit, the content
+#: generation and the feed's recorded validators, all a matching conditional request needs.
+_UNIT_BY_TOKEN = db.select(
+    _UNITS.c.id, _UNITS.c.language, _UNITS.c.name, _UNITS.c.translations,
+    func.coalesce(CURRENT_GENERATION, 0).label("generation"),
+    _RECORDS.c.etag, _RECORDS.c.last_modified, _RECORDS.c.state_key,
+).select_from(
+    _UNITS.outerjoin(_RECORDS, _RECORDS.c.feed == literal("unit:") + cast_column(_UNITS.c.id, String))
+).where(_UNITS.c.feed_token == bindparam("token"), _UNITS.c.active.is_(True))
+
+
+def unit_by_feed_token(token: str) -> FeedOwner | None:
     """The active unit whose private feed ``token`` is, or ``None``."""
     if not token or len(token) > 64:
         return None
-    return db.session.execute(
-        db.select(Unit).where(Unit.feed_token == token, Unit.active.is_(True))
-    ).scalar_one_or_none()
+    row = db.session.connection().execute(_UNIT_BY_TOKEN, {"token": token}).one_or_none()
+    if row is None:
+        return None
+    recorded = None if row.etag is None else RecordedFeed(row.etag, row.last_modified, row.state_key)
+    return FeedOwner(row.id, row.language, row.name, row.translations or {}, int(row.generation), recorded)
 
 
-def unit_feed_events(unit: Unit) -> Sequence[Event]:
-    """Published events ``unit`` is invited to, in start order."""
-    return db.session.execute(
+def unit_feed_query(unit: Unit | FeedOwner) -> Select[Event]:
+    """Published events ``unit`` is invited to, in start order (the statement; nothing loaded)."""
+    return (
         db.select(Event)
         .join(Invitation, Invitation.event_id == Event.id)
         # The feed is read without signing in: what anyone may see, of what the unit is invited to.
         .where(Invitation.unit_id == unit.id, Event.status.in_(visible_statuses(None)))
-        .options(*event_load_options())
         .order_by(Event.starts_at, Event.id)
-    ).scalars().all()
+    )
+
+
+def unit_feed_events(unit: Unit) -> Sequence[Event]:
+    """Published events ``unit`` is invited to, in start order."""
+    return db.session.execute(unit_feed_query(unit).options(*event_load_options())).scalars().all()
 
 
 def may_manage_feed(user: User, unit: Unit) -> bool:
@@ -138,11 +209,26 @@ def _builder_fingerprint() -> str:
     """
     digest = hashlib.sha256(icalendar.__version__.encode())
     package = Path(__file__).resolve().parent.parent
-    for path in [package / "calendar" / "ics.py", *sorted(package.glob("translations/*/LC_MESSAGES/*.mo"))]:
+    # The builder and the code it calls for texts (stored VEVENTs outlive a process: event_components).
+    code = [package / "calendar" / "ics.py", *(package / name for name in _BUILDER_HELPERS)]
+    for path in [*code, *sorted(package.glob("translations/*/LC_MESSAGES/*.mo"))]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(_tz_version().encode())
+    with contextlib.suppress(metadata.PackageNotFoundError):
+        digest.update(f"babel {metadata.version('babel')}".encode())  # language names
     return digest.hexdigest()
+
+
+#: Modules (under ``tracker/``) whose code decides the text of a VEVENT besides ``calendar/ics.py``.
+_BUILDER_HELPERS = (
+    "events/display.py",
+    "vocabulary.py",
+    "timemath.py",
+    "text.py",
+    "models/types.py",
+    "models/people.py",
+)
 
 
 def _tz_version() -> str:
@@ -162,8 +248,7 @@ def _tz_version() -> str:
 
 def content_generation() -> int:
     """How many commits changed stored content so far (``FeedGeneration``): one cheap read."""
-    value = db.session.execute(db.select(FeedGeneration.generation).where(FeedGeneration.id == 1)).scalar()
-    return int(value or 0)
+    return read_content_generation(db.session())
 
 
 def feed_state_key(settings: CalendarSettings, generation: int) -> str:
@@ -175,21 +260,243 @@ def feed_state_key(settings: CalendarSettings, generation: int) -> str:
     Read the generation BEFORE loading anything the body shows: a change committed in between then moves the
     key away from the body recorded with it, never the other way round.
     """
-    digest = hashlib.sha256(f"{generation}|{settings!r}|{_builder_fingerprint()}".encode())
+    digest = hashlib.sha256(f"{generation}|{_settings_digest(settings)}".encode())
     return digest.hexdigest()
 
 
-def unchanged_feed(feed: str, state_key: str) -> tuple[str, datetime] | None:
-    """The stored ETag and Last-Modified of ``feed`` when its body was built from ``state_key``, else ``None``."""
-    table = cast(Table, FeedValidator.__table__)
-    row = db.session.execute(
-        db.select(table.c.etag, table.c.last_modified).where(table.c.feed == feed, table.c.state_key == state_key)
-    ).one_or_none()
-    return None if row is None else (row.etag, row.last_modified)
+@lru_cache(maxsize=256)
+def _settings_digest(settings: CalendarSettings) -> str:
+    """The builder's settings and the builder, hashed once per process and settings (not per request)."""
+    return hashlib.sha256(f"{settings!r}|{_builder_fingerprint()}".encode()).hexdigest()
+
+
+# ------------------------------------------------------------------------------------------- feed caches
+
+
+def component_variant(settings: CalendarSettings) -> str:
+    """What a stored VEVENT depends on besides its event, in 64 hex digits (``EventComponent.variant``): the
+    builder's settings (language included), the primary language texts fall back to, and the builder."""
+    digest = hashlib.sha256(f"{settings!r}|{primary_language()}|{_builder_fingerprint()}".encode())
+    return digest.hexdigest()
+
+
+def feed_ics(
+    query: Select[Event],
+    *,
+    generation: int,
+    name: str,
+    uid: str,
+    settings: CalendarSettings,
+    series: Sequence[Series] = (),
+    description: str | None = None,
+) -> bytes:
+    """The feed of the events ``query`` selects (in its order), built only where no VEVENT is stored.
+
+    The same bytes as :func:`~tracker.calendar.ics.build_feed_ics` for the same events. One statement reads
+    each event's times and zone with its stored VEVENT for this variant (:func:`component_variant`); only the
+    events without one are loaded and built, and their VEVENTs stored (``ON CONFLICT DO NOTHING``: another
+    server may store the same at once). ``generation`` is the content generation the caller read before
+    anything else (:func:`content_generation`): VEVENTs are stored only while it is still the current one,
+    checked under a shared lock on its row, so a VEVENT built from data a concurrent commit changed is never
+    kept (that commit deletes stale ones after locking the row, ``models.feeds``). Flushes, never commits.
+    """
+    variant = component_variant(settings)
+    table = cast(Table, EventComponent.__table__)
+    rows = db.session.execute(
+        query.with_only_columns(Event.id, Event.starts_at, Event.ends_at, Event.timezone, table.c.body)
+        .outerjoin(table, and_(table.c.event_id == Event.id, table.c.variant == variant))
+    ).all()
+    bodies: dict[int, str] = {row[0]: row[4] for row in rows if row[4] is not None}
+    missing = {row[0] for row in rows if row[4] is None}
+    if missing:
+        # The feed's own query again, for its events without a body: no list of ids, whatever their number.
+        unstored = (
+            query.with_only_columns(Event.id)
+            .outerjoin(table, and_(table.c.event_id == Event.id, table.c.variant == variant))
+            .where(table.c.event_id.is_(None))
+            .order_by(None)
+        )
+        built = feed_event_bodies(_snapshots(unstored), settings=settings)
+        built = {event_id: body for event_id, body in built.items() if event_id in missing}
+        _store_components(built, variant, generation)
+        bodies.update(built)
+        if len(built) < len(missing):  # stored by another server meanwhile
+            bodies.update(_stored_bodies(sorted(missing - built.keys()), variant))
+    # An event deleted by a commit after the first statement has no body: it is left out, as it would be now.
+    present = [row for row in rows if row[0] in bodies]
+    return assemble_feed_ics(
+        [FeedSpan(row[1], row[2], row[3]) for row in present],
+        [bodies[row[0]] for row in present],
+        name=name,
+        uid=uid,
+        settings=settings,
+        series=series,
+        description=description,
+    )
+
+
+class _Snapshot:
+    """Read-only values of one row, read the way the model reads them (``text``/``texts``): what the builder
+    needs of an event, its venue, its people and its agenda, without the ORM's cost per object (a cold feed of
+    5,000 events has 30,000 agenda items). Never added to a session; gone after the build."""
+
+    texts = TranslatableMixin.texts
+    #: The primary language, read once per build (``tracker.i18n.primary_language``).
+    primary = ""
+
+    def __init__(self, values: Any) -> None:
+        self.__dict__.update(values)
+
+    def text(self, field: str, language: str | None = None) -> str:
+        """:meth:`TranslatableMixin.text <tracker.models.types.TranslatableMixin.text>`, with the primary language
+        read once (a feed asks a hundred thousand times); the reference-builder tests hold the two equal."""
+        stored = (self.__dict__["translations"] or {}).get(field) or {}
+        for code in (language, self.primary):
+            if code and stored.get(code):
+                return str(stored[code])
+        plain = getattr(self, field) or ""
+        if plain:
+            return str(plain)
+        return next((str(value) for value in stored.values() if value), "")
+
+
+    # Annotations only (no values): the columns read here; every other column is there as well.
+    id: int
+    event_id: int
+    speaker_id: int | None
+    speaker: _Snapshot | None
+
+
+class _EventSnapshot(_Snapshot):
+    has_daily_hours = Event.has_daily_hours
+
+    venue_id: int | None
+    presiding_id: int | None
+    venue: _Snapshot | None
+    presiding: _Snapshot | None
+    agenda: list[_Snapshot]
+
+
+class _PersonSnapshot(_Snapshot):
+    title_line = Person.title_line
+
+
+def _snapshots(event_ids: Select[Any]) -> list[Event]:
+    """The events whose ids ``event_ids`` selects, with their venue, presiding person and agenda (with speakers),
+    as the builder reads them: four statements (events, agenda, venues, people), whatever their number."""
+    _Snapshot.primary = primary_language()
+    events_table = cast(Table, Event.__table__)
+    agenda_table = cast(Table, AgendaItem.__table__)
+    venues_table = cast(Table, Venue.__table__)
+    people_table = cast(Table, Person.__table__)
+    events = [
+        _EventSnapshot(row._mapping)
+        for row in db.session.execute(db.select(events_table).where(events_table.c.id.in_(event_ids)))
+    ]
+    agenda = [
+        _Snapshot(row._mapping)
+        for row in db.session.execute(
+            db.select(agenda_table).where(agenda_table.c.event_id.in_(event_ids))
+            .order_by(agenda_table.c.event_id, agenda_table.c.position)
+        )
+    ]
+    venues = {
+        row.id: _Snapshot(row._mapping)
+        for row in db.session.execute(db.select(venues_table).where(venues_table.c.id.in_(
+            db.select(events_table.c.venue_id).where(events_table.c.id.in_(event_ids))
+        )))
+    }
+    people = {
+        row.id: _PersonSnapshot(row._mapping)
+        for row in db.session.execute(db.select(people_table).where(or_(
+            people_table.c.id.in_(db.select(events_table.c.presiding_id).where(events_table.c.id.in_(event_ids))),
+            people_table.c.id.in_(db.select(agenda_table.c.speaker_id).where(agenda_table.c.event_id.in_(event_ids))),
+        )))
+    }
+    by_event: dict[int, list[_Snapshot]] = {}
+    for item in agenda:
+        item.speaker = people.get(item.speaker_id) if item.speaker_id is not None else None
+        by_event.setdefault(item.event_id, []).append(item)
+    for event in events:
+        event.venue = venues.get(event.venue_id) if event.venue_id is not None else None
+        event.presiding = people.get(event.presiding_id) if event.presiding_id is not None else None
+        event.agenda = by_event.get(event.id, [])
+    # Duck-typed: the builder reads only attributes and text()/texts()/title_line()/has_daily_hours.
+    return cast("list[Event]", events)
+
+
+#: Ids per statement when reading stored VEVENTs by id (SQLite limits bound parameters).
+_IDS_PER_STATEMENT = 500
+
+
+def _stored_bodies(event_ids: Sequence[int], variant: str) -> dict[int, str]:
+    """The stored VEVENTs of these events (those another server stored meanwhile; rarely any)."""
+    table = cast(Table, EventComponent.__table__)
+    bodies: dict[int, str] = {}
+    for start in range(0, len(event_ids), _IDS_PER_STATEMENT):
+        chunk = event_ids[start:start + _IDS_PER_STATEMENT]
+        bodies.update(db.session.execute(
+            db.select(table.c.event_id, table.c.body).where(table.c.variant == variant, table.c.event_id.in_(chunk))
+        ).tuples().all())
+    return bodies
+
+
+def _store_components(bodies: dict[int, str], variant: str, generation: int) -> None:
+    """Store built VEVENTs, unless content changed since ``generation`` was read (then they may be stale).
+
+    Best effort, in a savepoint: the generation row is read under a shared lock, skipped when a writer holds it
+    (its commit is changing content: nothing is stored); an event deleted meanwhile, or a lock conflict with a
+    concurrent commit, only leaves the VEVENTs unstored — the body is served all the same.
+    """
+    if not bodies:
+        return
+    dialect = db.session.get_bind().dialect.name
+    insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    table = cast(Table, EventComponent.__table__)
+    try:
+        with db.session.begin_nested():
+            current = db.session.execute(
+                db.select(FeedGeneration.generation).where(FeedGeneration.id == 1)
+                .with_for_update(read=True, skip_locked=True)
+            ).scalar()
+            if int(current or 0) != generation:
+                return
+            db.session.execute(
+                insert(table).on_conflict_do_nothing(index_elements=["event_id", "variant"]),
+                [{"event_id": event_id, "variant": variant, "body": body} for event_id, body in bodies.items()],
+            )
+    except DBAPIError:
+        return
+
+
+@dataclass(frozen=True)
+class StoredFeed:
+    """A feed's recorded validators and, when asked for and recorded, its body (uncompressed)."""
+
+    etag: str
+    last_modified: datetime
+    body: bytes | None
+
+
+_VALIDATORS = cast(Table, FeedValidator.__table__)
+#: Built once: a conditional request costs this read and little else.
+_STORED_FEED = db.select(_VALIDATORS.c.etag, _VALIDATORS.c.last_modified).where(
+    _VALIDATORS.c.feed == bindparam("feed"), _VALIDATORS.c.state_key == bindparam("state_key"))
+_STORED_FEED_WITH_BODY = _STORED_FEED.add_columns(_VALIDATORS.c.body)
+
+
+def stored_feed(feed: str, state_key: str, *, with_body: bool) -> StoredFeed | None:
+    """The recorded ETag, Last-Modified (and body) of ``feed`` when they were built from ``state_key``."""
+    statement = _STORED_FEED_WITH_BODY if with_body else _STORED_FEED
+    row = db.session.connection().execute(statement, {"feed": feed, "state_key": state_key}).one_or_none()
+    if row is None:
+        return None
+    body = zlib.decompress(row.body) if with_body and row.body is not None else None
+    return StoredFeed(row.etag, row.last_modified, body)
 
 
 def feed_last_modified(
-    feed: str, etag: str, *, now: datetime | None = None, state_key: str | None = None
+    feed: str, etag: str, *, now: datetime | None = None, state_key: str | None = None, body: bytes | None = None
 ) -> datetime | None:
     """The Last-Modified of feed ``feed`` whose body now has ``etag``; records the body when it is new.
 
@@ -203,26 +510,32 @@ def feed_last_modified(
     nothing else, never commits: the view commits.
 
     ``state_key`` (:func:`feed_state_key`, read before the body was built) is recorded with the ETag, so that
-    the next conditional request with the same key is answered without building (:func:`unchanged_feed`).
+    the next conditional request with the same key is answered without building (:func:`stored_feed`).
+    ``body`` (the bytes of ``etag``) is recorded with it, compressed, for the next full GET with that key
+    (:func:`stored_feed`).
     """
     table = cast(Table, FeedValidator.__table__)
     moment = (now or utcnow()).astimezone(UTC).replace(microsecond=0)
+    packed = zlib.compress(body, 1) if body is not None and state_key is not None else None
     for _attempt in range(_RECORD_ATTEMPTS):
         row = db.session.execute(
-            db.select(table.c.etag, table.c.last_modified, table.c.state_key).where(table.c.feed == feed)
+            db.select(
+                table.c.etag, table.c.last_modified, table.c.state_key, table.c.body.is_(None).label("bodiless")
+            ).where(table.c.feed == feed)
         ).one_or_none()
         if row is not None and row.etag == etag:
-            if row.state_key != state_key:
+            if row.state_key != state_key or (packed is not None and row.bodiless):
                 # Same bytes from newer content: the key goes with this ETag only (the row may have moved on).
-                db.session.execute(
-                    table.update().where(table.c.feed == feed, table.c.etag == etag).values(state_key=state_key)
-                )
+                values: dict[str, Any] = {"state_key": state_key}
+                if packed is not None:
+                    values["body"] = packed
+                db.session.execute(table.update().where(table.c.feed == feed, table.c.etag == etag).values(**values))
             return row.last_modified
         if row is None:
-            stored = _insert_if_absent(feed, etag, moment, state_key)
+            stored = _insert_if_absent(feed, etag, moment, state_key, packed)
         else:
             moment = max(moment, row.last_modified + timedelta(seconds=1))
-            stored = _replace_if_unchanged(feed, row.etag, etag, moment, state_key)
+            stored = _replace_if_unchanged(feed, row.etag, etag, moment, state_key, packed)
         if stored:
             return moment
     # Still racing (the body flips under heavy concurrent edits): no Last-Modified is always safe; the
@@ -231,23 +544,25 @@ def feed_last_modified(
 
 
 def _replace_if_unchanged(
-    feed: str, old_etag: str, etag: str, moment: datetime, state_key: str | None = None
+    feed: str, old_etag: str, etag: str, moment: datetime, state_key: str | None = None, body: bytes | None = None
 ) -> bool:
     """Store the feed's new body; ``False`` when another server replaced ``old_etag`` first."""
     table = cast(Table, FeedValidator.__table__)
     statement = (
         table.update()
         .where(table.c.feed == feed, table.c.etag == old_etag)
-        .values(etag=etag, last_modified=moment, state_key=state_key)
+        .values(etag=etag, last_modified=moment, state_key=state_key, body=body)
     )
     return cast("CursorResult[Any]", db.session.execute(statement)).rowcount == 1
 
 
-def _insert_if_absent(feed: str, etag: str, moment: datetime, state_key: str | None = None) -> bool:
+def _insert_if_absent(
+    feed: str, etag: str, moment: datetime, state_key: str | None = None, body: bytes | None = None
+) -> bool:
     """Insert the feed's first row; ``False`` when another server inserted it first (no error raised)."""
     dialect = db.session.get_bind().dialect.name
     insert = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    values = {"feed": feed, "etag": etag, "last_modified": moment, "state_key": state_key}
+    values = {"feed": feed, "etag": etag, "last_modified": moment, "state_key": state_key, "body": body}
     table = cast(Table, FeedValidator.__table__)
     statement = insert(table).values(**values).on_conflict_do_nothing(index_elements=["feed"]).returning(table.c.feed)
     # RETURNING, not rowcount: drivers do not all report a row count for INSERT … ON CONFLICT.

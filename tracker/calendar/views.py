@@ -21,8 +21,9 @@ from ..settings import settings as current_settings
 from ..vocabulary import answer_words
 from . import services
 from .forms import ReplyForm
-from .ics import CalendarSettings, build_event_ics, build_feed_ics, build_series_ics, settings_from_app
+from .ics import CalendarSettings, build_event_ics, settings_from_app
 from .replies import ReplyError, parse_reply
+from .services import feed_ics
 
 bp = Blueprint("calendar", __name__)
 
@@ -37,6 +38,7 @@ def _calendar_response(
     *,
     filename: str | None,
     private: bool,
+    recorded: services.RecordedFeed | None = None,
 ) -> Response:
     """``text/calendar; charset=utf-8`` with ETag and Last-Modified, answering conditional requests with 304.
 
@@ -45,16 +47,32 @@ def _calendar_response(
     state key (``services.feed_state_key``, a couple of small reads) is the one its stored ETag was built
     from, and whose validators match, is answered 304 without it. ``generation`` is
     ``services.content_generation()`` read by the view before anything the body shows (the event, the unit…).
+    A full GET with that state key is answered with the body recorded with it (``services.stored_feed``),
+    again without building. ``recorded``: the feed's validators when the view read them already (with its
+    subject, in one statement): a matching conditional request then costs no further read.
     """
     state_key = services.feed_state_key(settings, generation)
-    stored = services.unchanged_feed(feed, state_key) if _is_conditional() else None
-    if stored is not None and not is_resource_modified(request.environ, etag=stored[0], last_modified=stored[1]):
-        return _with_calendar_headers(current_app.response_class(b""), stored[0], stored[1], filename, private)
-    response = current_app.response_class(build())
+    conditional = _is_conditional()
+    if recorded is not None and conditional and recorded.state_key == state_key:
+        stored: services.StoredFeed | None = services.StoredFeed(recorded.etag, recorded.last_modified, None)
+    else:
+        stored = services.stored_feed(feed, state_key, with_body=not conditional)
+    if stored is not None and conditional:
+        if not is_resource_modified(request.environ, etag=stored.etag, last_modified=stored.last_modified):
+            # Answered here: Werkzeug's make_conditional would only compare the same validators again.
+            unchanged = current_app.response_class(status=304)
+            return _with_calendar_headers(unchanged, stored.etag, stored.last_modified, filename, private,
+                                          conditional=False)
+        stored = services.stored_feed(feed, state_key, with_body=True)  # the client holds another body
+    if stored is not None and stored.body is not None:
+        response = current_app.response_class(stored.body)
+        return _with_calendar_headers(response, stored.etag, stored.last_modified, filename, private)
+    body = build()
+    response = current_app.response_class(body)
     response.add_etag()  # Werkzeug's own strong ETag of the bytes: equal bytes, equal tags
     etag, _weak = response.get_etag()
     # A new body is recorded, with its state key; committed on return.
-    last_modified = services.feed_last_modified(feed, etag or "", state_key=state_key)
+    last_modified = services.feed_last_modified(feed, etag or "", state_key=state_key, body=body)
     return _with_calendar_headers(response, etag or "", last_modified, filename, private)
 
 
@@ -63,7 +81,8 @@ def _is_conditional() -> bool:
 
 
 def _with_calendar_headers(
-    response: Response, etag: str, last_modified: datetime | None, filename: str | None, private: bool
+    response: Response, etag: str, last_modified: datetime | None, filename: str | None, private: bool,
+    *, conditional: bool = True,
 ) -> Response:
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.set_etag(etag)
@@ -77,7 +96,7 @@ def _with_calendar_headers(
         response.cache_control.public = True
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response.make_conditional(request)
+    return response.make_conditional(request) if conditional else response
 
 
 def _site_url(endpoint: str, **values: Any) -> str:
@@ -128,8 +147,19 @@ def series_ics(series_id: int) -> Response:
     language = current_language()
     settings = settings_from_app(language)
     feed = f"{services.series_feed_key(series, current_user)}:{language}"
+    def build() -> bytes:
+        return feed_ics(
+            services.series_events_query(series, current_user),
+            generation=generation,
+            name=series.text("title", settings.language),
+            uid=f"series-{series.uid}",
+            settings=settings,
+            series=[series],
+            description=series.text("description", settings.language) or None,
+        )
+
     return _calendar_response(
-        lambda: build_series_ics(series, services.series_events(series, current_user), settings=settings),
+        build,
         feed,
         settings,
         generation,
@@ -152,8 +182,9 @@ def public_calendar() -> Response:
     settings = settings_from_app(language)
 
     def build() -> bytes:
-        return build_feed_ics(
-            services.public_events(),
+        return feed_ics(
+            services.public_events_query(),
+            generation=generation,
             name=settings.organisation_name,
             uid=f"public-calendar@{settings.uid_domain}",
             settings=settings,
@@ -166,23 +197,25 @@ def public_calendar() -> Response:
 @public
 def unit_feed(token: str) -> Response:
     """A unit's private feed: the events it is invited to. The token is the credential; unknown → 404."""
-    generation = services.content_generation()  # before reading anything the body shows
-    unit = services.unit_by_feed_token(token)
-    if unit is None:
+    owner = services.unit_by_feed_token(token)  # with the content generation, read first
+    if owner is None:
         abort(404)
-    language = unit_language(unit)  # the unit's feed, like its emails, is in the unit's language
+    generation = owner.generation
+    language = unit_language(owner)  # the unit's feed, like its emails, is in the unit's language
     settings = settings_from_app(language)
 
     def build() -> bytes:
-        return build_feed_ics(
-            services.unit_feed_events(unit),
-            name=f"{settings.organisation_name} — {unit.text('name', language)}",
-            uid=f"unit-{unit.id}-feed@{settings.uid_domain}",
+        return feed_ics(
+            services.unit_feed_query(owner),
+            generation=generation,
+            name=f"{settings.organisation_name} — {owner.text('name', language)}",
+            uid=f"unit-{owner.id}-feed@{settings.uid_domain}",
             settings=settings,
         )
 
     # The feed's name is in the unit's language: the language is in the settings, so in the state key.
-    return _calendar_response(build, f"unit:{unit.id}", settings, generation, filename=None, private=True)
+    return _calendar_response(build, services.unit_feed_name(owner.id), settings, generation, filename=None,
+                              private=True, recorded=owner.recorded)
 
 
 def _manageable_unit(unit_id: int) -> Unit:

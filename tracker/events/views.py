@@ -19,6 +19,7 @@ from ..extensions import db
 from ..forms import confirmation_page, confirmed
 from ..i18n import current_language
 from ..models import AgendaItem, Event, EventStatus, Series
+from ..pagecache import cached_page
 from ..settings import settings
 from . import services
 from .forms import (
@@ -72,6 +73,7 @@ def _today() -> date:
 
 @bp.route("/events")
 @signed_in
+@cached_page
 def list_events() -> tuple[str, int]:
     """Upcoming or past events, filtered by series, kind, status and date range, a page at a time."""
     language = current_language()
@@ -93,6 +95,7 @@ def list_events() -> tuple[str, int]:
 
 @bp.route("/calendar")
 @signed_in
+@cached_page
 def month() -> str:
     """A month of events (``?month=2012-02``) with links to the months before and after.
 
@@ -147,6 +150,7 @@ def create_series() -> tuple[str, int] | Response:
 
 @bp.route("/series/<int:series_id>")
 @signed_in
+@cached_page
 def series_detail(series_id: int) -> str:
     """A series with its events in order, each with the anniversary it marks."""
     series = db.get_or_404(Series, series_id)
@@ -212,6 +216,7 @@ def create_event() -> tuple[str, int] | Response:
 
 @bp.route("/events/<int:event_id>")
 @signed_in
+@cached_page
 def detail(event_id: int) -> str:
     """The event as a programme: when and where, presiding official, agenda with times and speakers."""
     event = _visible_event(event_id)

@@ -10,6 +10,7 @@ from ..auth.access import signed_in
 from ..i18n import primary_language, site_languages
 from ..models import Role
 from ..models.types import utcnow
+from ..pagecache import cached_page
 from ..reports.phrases import REPORT_LANGUAGES
 from . import services
 
@@ -23,6 +24,7 @@ def _release_languages() -> list[str]:
 
 @bp.route("/")
 @signed_in
+@cached_page
 def index() -> str:
     """Organisers and admins: what needs doing; press staff: releases to write; representatives: their unit."""
     if current_user.role == Role.REPRESENTATIVE:

@@ -1,9 +1,10 @@
 """The domain model, one module per area (see DESIGN §2)."""
 
 from .events import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Series
-from .feeds import FeedGeneration, FeedValidator
+from .feeds import EventComponent, FeedGeneration, FeedValidator
 from .invitations import AnswerChannel, AuditEntry, Invitation, InvitationStatus
 from .outbox import OutboxMessage
+from .pages import CachedPage
 from .people import Person, Venue
 from .reports import Report
 from .units import Unit
@@ -14,7 +15,9 @@ __all__ = [
     "AgendaKind",
     "AnswerChannel",
     "AuditEntry",
+    "CachedPage",
     "Event",
+    "EventComponent",
     "EventKind",
     "EventStatus",
     "FeedGeneration",

@@ -5,12 +5,15 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import BigInteger, Integer, String, Table, event
+from sqlalchemy import BigInteger, Integer, LargeBinary, String, Table, Text, delete, event, or_, select
+from sqlalchemy import inspect as inspect_instance
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, ORMExecuteState, Session, SessionTransaction, UOWTransaction, mapped_column
 
 from ..extensions import Model
+from .events import AgendaItem, Event, Series
+from .people import Person, Venue
 from .types import UTCDateTime
 
 
@@ -35,6 +38,9 @@ class FeedValidator(Model):
     #: settings and the builder. While it is still the current key the body is still ``etag``, so a
     #: conditional request is answered without building it. ``None`` until a body is recorded with one.
     state_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    #: The body itself, zlib-compressed, as built from ``state_key``: a full GET with that key serves it as is.
+    #: ``None`` until a body is recorded with one.
+    body: Mapped[bytes | None] = mapped_column(LargeBinary, default=None, deferred=True)
 
 
 class FeedGeneration(Model):
@@ -52,10 +58,51 @@ class FeedGeneration(Model):
     generation: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
-#: Tables no feed body reads: writes to them leave the generation alone (everything else moves it).
-UNRELATED_TABLES = frozenset({"feed_validators", "feed_generations", "outbox_messages", "audit_entries", "users"})
+class EventComponent(Model):
+    """An event's serialized VEVENT as feeds write it (with ORGANIZER), kept so that a feed builds only the
+    events that changed (``calendar.services.feed_ics``).
+
+    ``variant`` names everything else the bytes depend on (``calendar.services.component_variant``: the builder's
+    settings, language included, and the builder itself). Rows are deleted in the transaction that changes what
+    they show (the hooks below); a row for another variant is simply never read again.
+    """
+
+    __tablename__ = "event_components"
+
+    #: No foreign key, on purpose: storing a row would then lock the event's row (PostgreSQL's key-share check)
+    #: while holding the generation row, and a commit deleting that event waits for the generation row the
+    #: other way round — a deadlock. The hooks below delete an event's rows with it; a row left by a bulk
+    #: delete is never read (feeds start from the events).
+    event_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    variant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+
+
+#: Built once: read on every feed and every stored page, it should cost one round trip and nothing more.
+_READ_GENERATION = select(FeedGeneration.__table__.c.generation).where(FeedGeneration.__table__.c.id == 1)
+#: The same, to compare inside another statement (``NULL`` before the first change: coalesce it to 0).
+CURRENT_GENERATION = _READ_GENERATION.scalar_subquery()
+
+
+def read_content_generation(session: Session) -> int:
+    """How many commits changed stored content so far (:class:`FeedGeneration`): one cheap read, on the session's
+    connection (inside its transaction), without the ORM's per-statement work."""
+    value = session.connection().execute(_READ_GENERATION).scalar()
+    return int(value or 0)
+
+
+#: Tables no feed body and no cached page (``tracker.pagecache``) reads: the caches themselves and the audit log.
+#: Writes to them leave the generation alone; everything else moves it (users and the outbox too: pages show
+#: who answered and whether an email went out).
+UNRELATED_TABLES = frozenset({"feed_validators", "feed_generations", "event_components", "page_cache", "audit_entries"})
 
 _CHANGED = "feed_content_changed"
+_STALE = "feed_stale_components"
+
+#: Tables a VEVENT reads (``calendar.ics.build_event_component``): a bulk statement on one drops every stored one.
+COMPONENT_TABLES = frozenset({"events", "agenda_items", "venues", "people", "series"})
+#: More ids than this in one commit: every stored component is dropped instead (no long IN lists).
+_MAX_STALE_IDS = 500
 
 
 def _mark_flush(session: Session, _flush_context: UOWTransaction) -> None:
@@ -70,13 +117,101 @@ def _mark_statement(state: ORMExecuteState) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
     table = getattr(state.statement, "table", None)
-    if getattr(table, "name", None) not in UNRELATED_TABLES:
+    name = getattr(table, "name", None)
+    if name not in UNRELATED_TABLES:
         state.session.info[_CHANGED] = True
+    if name is None or name in COMPONENT_TABLES:
+        # A bulk statement may touch any row: drop every stored VEVENT (conservative).
+        _stale(state.session)["all"] = True
+
+
+def _stale(session: Session) -> dict[str, Any]:
+    """What the transaction changed that stored VEVENTs show: ids of events, venues, people, series; or all."""
+    stale: dict[str, Any] = session.info.setdefault(
+        _STALE, {"events": set(), "venues": set(), "people": set(), "series": set(), "all": False}
+    )
+    return stale
+
+
+def _note_deleted_references(session: Session, _context: Any, _instances: Any) -> None:
+    """Before a venue, person or series is deleted, the events showing it (the database then clears the link)."""
+    venues = [i.id for i in session.deleted if isinstance(i, Venue) and i.id is not None]
+    people = [i.id for i in session.deleted if isinstance(i, Person) and i.id is not None]
+    series = [i.id for i in session.deleted if isinstance(i, Series) and i.id is not None]
+    conditions = _reference_conditions(venues, people, series)
+    if not conditions:
+        return
+    stale = _stale(session)
+    if len(venues) + len(people) + len(series) > _MAX_STALE_IDS:
+        stale["all"] = True
+        return
+    # A Core statement on the flush's connection: no autoflush, no ORM hooks.
+    ids = session.connection().execute(select(Event.id).where(or_(*conditions))).scalars()
+    stale["events"].update(ids)
+
+
+def _reference_conditions(venues: Any, people: Any, series: Any) -> list[Any]:
+    conditions: list[Any] = []
+    if venues:
+        conditions.append(Event.venue_id.in_(list(venues)))
+    if people:
+        conditions.append(Event.presiding_id.in_(list(people)))
+        conditions.append(Event.id.in_(select(AgendaItem.event_id).where(AgendaItem.speaker_id.in_(list(people)))))
+    if series:
+        conditions.append(Event.series_id.in_(list(series)))
+    return conditions
+
+
+def _note_stale_components(session: Session, _flush_context: UOWTransaction) -> None:
+    """Note which events' stored VEVENTs the flushed changes make stale (dropped at commit, :func:`_drop_stale`)."""
+    for instance in (*session.dirty, *session.deleted):
+        if isinstance(instance, Event) and instance.id is not None:
+            _stale(session)["events"].add(instance.id)
+        elif isinstance(instance, AgendaItem):
+            # The event it belongs to now, and the one it was moved from.
+            history = inspect_instance(instance).attrs.event_id.history
+            ids = {instance.event_id, *history.deleted}
+            _stale(session)["events"].update(i for i in ids if i is not None)
+        elif isinstance(instance, Venue) and instance not in session.deleted:
+            _stale(session)["venues"].add(instance.id)
+        elif isinstance(instance, Person) and instance not in session.deleted:
+            _stale(session)["people"].add(instance.id)
+        elif isinstance(instance, Series) and instance not in session.deleted:
+            _stale(session)["series"].add(instance.id)
+    for instance in session.new:
+        if isinstance(instance, AgendaItem) and instance.event_id is not None:
+            _stale(session)["events"].add(instance.event_id)
+
+
+def _drop_stale(session: Session) -> None:
+    """Delete the stored VEVENTs the transaction made stale: one DELETE, after the generation row is locked.
+
+    After the lock: a feed storing components it built from older data checks the generation under a shared
+    lock first (``calendar.services.feed_ics``), so it either stores before this DELETE (which then removes
+    them) or sees the new generation and stores nothing.
+    """
+    stale = session.info.pop(_STALE, None)
+    if stale is None:
+        return
+    table: Table = EventComponent.__table__  # type: ignore[assignment]
+    total = sum(len(stale[key]) for key in ("events", "venues", "people", "series"))
+    if stale["all"] or total > _MAX_STALE_IDS:
+        session.execute(delete(table))
+        return
+    conditions = []
+    if stale["events"]:  # by id: a deleted event is no longer in ``events``
+        conditions.append(table.c.event_id.in_(sorted(stale["events"])))
+    references = _reference_conditions(stale["venues"], stale["people"], stale["series"])
+    if references:
+        conditions.append(table.c.event_id.in_(select(Event.id).where(or_(*references))))
+    if conditions:
+        session.execute(delete(table).where(or_(*conditions)))
 
 
 def _bump_generation(session: Session) -> None:
     session.flush()  # the commit's own flush runs after this hook: mark its changes first
     if not session.info.pop(_CHANGED, False):
+        session.info.pop(_STALE, None)
         return
     table: Table = FeedGeneration.__table__  # type: ignore[assignment]
     dialect = session.get_bind().dialect.name
@@ -86,15 +221,19 @@ def _bump_generation(session: Session) -> None:
         .values(id=1, generation=1)
         .on_conflict_do_update(index_elements=["id"], set_={"generation": table.c.generation + 1})
     )
+    _drop_stale(session)
 
 
 def _forget(session: Session, transaction: SessionTransaction) -> None:
     # Only when the whole transaction ends: a savepoint rolled back leaves the changes flushed before it.
     if transaction.parent is None:
         session.info.pop(_CHANGED, None)
+        session.info.pop(_STALE, None)
 
 
+event.listen(Session, "before_flush", _note_deleted_references)
 event.listen(Session, "after_flush", _mark_flush)
+event.listen(Session, "after_flush", _note_stale_components)
 event.listen(Session, "do_orm_execute", _mark_statement)
 event.listen(Session, "before_commit", _bump_generation)
 event.listen(Session, "after_transaction_end", _forget)

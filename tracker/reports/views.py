@@ -17,6 +17,7 @@ from ..events.visibility import Purpose, may_see
 from ..extensions import db
 from ..i18n import current_language, primary_language
 from ..models import Event, Report, Series
+from ..pagecache import cached_page
 from ..settings import settings
 from ..vocabulary import NATIVE_LANGUAGE_NAMES
 from . import services
@@ -91,6 +92,7 @@ def _page_url(endpoint: str, **values: Any) -> str | None:
 
 @bp.route("/events/<int:event_id>/report.<fmt>")
 @roles_required(*STAFF)
+@cached_page
 def event_release(event_id: int, fmt: str) -> Response:
     """The press release of an event as HTML, PDF, DOCX or Markdown in ``?lang=``."""
     file_format = _check_format(fmt, services.RELEASE_FORMATS)

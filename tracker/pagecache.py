@@ -1,0 +1,162 @@
+"""Rendered pages kept for their next reader: a page is built once per state of everything it shows.
+
+Issue 12: the pages people reload most (an event, the lists, the month, a series, the attendance dashboard, the
+homes, the press release) cost 10–100 ms to build from the database and templates, and the same reader asks
+for the same page again and again on the morning of a ceremony. :func:`cached_page` wraps such a view: a GET
+whose key was stored is answered from the stored HTML (two small reads), anything else runs the view.
+
+The key is everything a page can depend on:
+
+- the request: method, path, query string, root URL (links are built on it);
+- the reader: account id, role, unit, name and language (``None`` when signed out), and the interface language;
+- the content: the content generation (``models.feeds.FeedGeneration``), which every commit that changes rows
+  a page may show moves, in the same transaction;
+- the deployment: the settings and a fingerprint of the package's code, templates and catalogs;
+- the minute: pages say "today" or "in 2 days", and a deadline passes without any commit.
+
+Stored in the database (:class:`~tracker.models.pages.CachedPage`), so every worker and app server shares it
+and a restart loses nothing. The building request's CSRF token is stored as :data:`TOKEN_PLACEHOLDER` and each
+reader gets their own. Only a 200 ``text/html`` answer to a GET is kept, and never one built while flash
+messages were waiting (they belong to one reader once). ``PAGE_CACHE = False`` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache, wraps
+from pathlib import Path
+from typing import Any, TypeVar, cast
+
+from flask import current_app, make_response, request, session
+from flask.globals import request_ctx
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from werkzeug.wrappers import Response
+
+from .extensions import db
+from .i18n import current_language
+from .models.feeds import CURRENT_GENERATION, read_content_generation
+from .models.pages import CachedPage
+from .settings import settings, settings_fingerprint
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+#: Stands for the reader's CSRF token in a stored page. Escaped text can never hold it (its ``<`` would be
+#: ``&lt;``), so only the token's own places are replaced.
+TOKEN_PLACEHOLDER = "<tracker:csrf-token>"  # noqa: S105 - a placeholder, not a secret
+#: How long a stored page may serve: the minute it was built in (see the module's docstring).
+BUCKET_SECONDS = 60
+#: Rows older than this (their minute long gone) are removed whenever a page is stored.
+KEEP = timedelta(minutes=5)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """The package's modules, templates and compiled catalogs, hashed once per process (a deployment that
+    changes any of them restarts the workers)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    templates = Path(current_app.root_path, cast(str, current_app.template_folder))
+    paths = [*package.rglob("*.py"), *package.rglob("*.mo"), *templates.rglob("*.html")]
+    for path in sorted(set(paths)):
+        digest.update(str(path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_PAGES = cast(Table, CachedPage.__table__)
+#: Built once: a page answered from the store costs this one read — the page, if it was built from the current
+#: content generation — and little else.
+_PAGE = select(_PAGES.c.body, _PAGES.c.headers).where(
+    _PAGES.c.key == bindparam("key"), _PAGES.c.generation == func.coalesce(CURRENT_GENERATION, 0))
+
+
+def current_generation() -> int:
+    """The content generation (``models.feeds.read_content_generation``)."""
+    return read_content_generation(db.session())
+
+
+def _reader() -> tuple[object, ...]:
+    if not current_user.is_authenticated:
+        return (None,)
+    return (current_user.id, current_user.role, current_user.unit_id, current_user.name, current_user.language)
+
+
+def page_key(now: datetime | None = None) -> str:
+    """The key of the current request's page (see the module's docstring); the content generation is kept
+    beside it (``CachedPage.generation``) and compared by the read itself."""
+    moment = now or datetime.now(UTC)
+    parts = (
+        request.method, request.path, request.query_string.decode("latin-1"), request.root_url,
+        _reader(), current_language(), settings_fingerprint(), code_fingerprint(),
+        int(moment.timestamp()) // BUCKET_SECONDS,
+    )
+    return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _stored(key: str) -> Any:
+    return db.session.connection().execute(_PAGE, {"key": key}).one_or_none()
+
+
+def _store(key: str, generation: int, body: str, headers: list[list[str]]) -> None:
+    """Keep ``body`` under ``key`` as built from ``generation`` (replacing a copy from an older one; a copy from
+    a newer one, stored meanwhile by another worker, wins) and drop rows whose minute has long passed.
+    Flushed with the request's transaction; committed by its one commit."""
+    now = datetime.now(UTC)
+    dialect = db.session.get_bind().dialect.name
+    insert: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    db.session.execute(_PAGES.delete().where(_PAGES.c.stored_at < now - KEEP))
+    row = insert(_PAGES).values(key=key, generation=generation, stored_at=now, body=body, headers=headers)
+    db.session.execute(row.on_conflict_do_update(
+        index_elements=["key"],
+        set_={"generation": row.excluded.generation, "stored_at": row.excluded.stored_at,
+              "body": row.excluded.body, "headers": row.excluded.headers},
+        where=_PAGES.c.generation <= row.excluded.generation,
+    ))
+
+
+#: Headers a stored page does not repeat: the reader's cookies, and what Werkzeug computes again.
+_NOT_KEPT = frozenset({"set-cookie", "content-length"})
+
+
+def _served(body: str, headers: list[list[str]]) -> Response:
+    response = current_app.response_class(body.replace(TOKEN_PLACEHOLDER, generate_csrf()))
+    for name, value in headers:
+        response.headers[name] = value
+    return response
+
+
+def _keepable(response: Response) -> bool:
+    return (response.status_code == 200 and response.mimetype == "text/html" and not response.direct_passthrough
+            and not response.is_streamed and not request_ctx.flashes)  # shown flashes belong to this reader
+
+
+def cached_page(view: F) -> F:
+    """Serve the view's page from the store when its key was stored, else build it and store it.
+
+    Put it under the access decorator (access is checked first, for every request) and on read-only views only.
+    """
+
+    @wraps(view)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        if request.method != "GET" or not settings().page_cache or "_flashes" in session:
+            return view(*args, **kwargs)
+        key = page_key()
+        stored = _stored(key)
+        if stored is not None:
+            return _served(stored.body, stored.headers)
+        generation = current_generation()  # before the view reads anything it shows
+        response = make_response(view(*args, **kwargs))
+        if _keepable(response):
+            html = response.get_data(as_text=True)
+            html = html.replace(generate_csrf(), TOKEN_PLACEHOLDER)  # the token this request rendered
+            headers = [[name, value] for name, value in response.headers.items() if name.lower() not in _NOT_KEPT]
+            _store(key, generation, html, headers)
+        return response
+
+    return cast(F, wrapper)
