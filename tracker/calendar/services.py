@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import icalendar
 from flask_babel import LazyString
@@ -367,6 +367,9 @@ class _Snapshot:
     speaker: _Snapshot | None
 
 
+_S = TypeVar("_S", bound=_Snapshot)
+
+
 class _EventSnapshot(_Snapshot):
     has_daily_hours = Event.has_daily_hours
 
@@ -381,6 +384,13 @@ class _PersonSnapshot(_Snapshot):
     title_line = Person.title_line
 
 
+def _rows_as(kind: type[_S], statement: Select[Any]) -> list[_S]:
+    """Each row of ``statement`` as a ``kind`` snapshot (the column names read once, not per row)."""
+    result = db.session.execute(statement)
+    names = list(result.keys())
+    return [kind(dict(zip(names, row, strict=True))) for row in result]
+
+
 def _snapshots(event_ids: Select[Any]) -> list[Event]:
     """The events whose ids ``event_ids`` selects, with their venue, presiding person and agenda (with speakers),
     as the builder reads them: four statements (events, agenda, venues, people), whatever their number."""
@@ -389,30 +399,16 @@ def _snapshots(event_ids: Select[Any]) -> list[Event]:
     agenda_table = cast(Table, AgendaItem.__table__)
     venues_table = cast(Table, Venue.__table__)
     people_table = cast(Table, Person.__table__)
-    events = [
-        _EventSnapshot(row._mapping)
-        for row in db.session.execute(db.select(events_table).where(events_table.c.id.in_(event_ids)))
-    ]
-    agenda = [
-        _Snapshot(row._mapping)
-        for row in db.session.execute(
-            db.select(agenda_table).where(agenda_table.c.event_id.in_(event_ids))
-            .order_by(agenda_table.c.event_id, agenda_table.c.position)
-        )
-    ]
-    venues = {
-        row.id: _Snapshot(row._mapping)
-        for row in db.session.execute(db.select(venues_table).where(venues_table.c.id.in_(
-            db.select(events_table.c.venue_id).where(events_table.c.id.in_(event_ids))
-        )))
-    }
-    people = {
-        row.id: _PersonSnapshot(row._mapping)
-        for row in db.session.execute(db.select(people_table).where(or_(
-            people_table.c.id.in_(db.select(events_table.c.presiding_id).where(events_table.c.id.in_(event_ids))),
-            people_table.c.id.in_(db.select(agenda_table.c.speaker_id).where(agenda_table.c.event_id.in_(event_ids))),
-        )))
-    }
+    events = _rows_as(_EventSnapshot, db.select(events_table).where(events_table.c.id.in_(event_ids)))
+    agenda = _rows_as(_Snapshot, db.select(agenda_table).where(agenda_table.c.event_id.in_(event_ids))
+                      .order_by(agenda_table.c.event_id, agenda_table.c.position))
+    venues = {venue.id: venue for venue in _rows_as(_Snapshot, db.select(venues_table).where(venues_table.c.id.in_(
+        db.select(events_table.c.venue_id).where(events_table.c.id.in_(event_ids))
+    )))}
+    people = {person.id: person for person in _rows_as(_PersonSnapshot, db.select(people_table).where(or_(
+        people_table.c.id.in_(db.select(events_table.c.presiding_id).where(events_table.c.id.in_(event_ids))),
+        people_table.c.id.in_(db.select(agenda_table.c.speaker_id).where(agenda_table.c.event_id.in_(event_ids))),
+    )))}
     by_event: dict[int, list[_Snapshot]] = {}
     for item in agenda:
         item.speaker = people.get(item.speaker_id) if item.speaker_id is not None else None
