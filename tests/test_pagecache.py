@@ -173,3 +173,38 @@ def test_pages_in_another_language_are_stored_apart(app, client, login, path):
     assert 'lang="en"' in client.get(path).get_data(as_text=True)
     client.post("/language", data={"language": "az", "next": path})
     assert 'lang="az"' in client.get(path).get_data(as_text=True)
+
+
+def _counts(app) -> tuple[int, int]:
+    from tracker.extensions import db
+    from tracker.models.feeds import FEEDS, PAGES, read_content_generation
+
+    with app.app_context():
+        return read_content_generation(db.session(), FEEDS), read_content_generation(db.session(), PAGES)
+
+
+def test_a_mail_worker_with_nothing_to_do_moves_no_count(app, make_event):
+    from tracker.extensions import db
+    from tracker.mail.delivery import deliver_due
+
+    make_event("Commemoration ceremony")
+    before = _counts(app)
+    with app.app_context():
+        deliver_due()  # its poll runs UPDATEs that match no row
+        db.session.commit()
+    assert _counts(app) == before
+
+
+def test_an_email_moves_the_pages_count_and_leaves_the_feeds(app, make_event):
+    from tracker.extensions import db
+    from tracker.models import OutboxMessage
+
+    make_event("Commemoration ceremony")
+    feeds, pages = _counts(app)
+    with app.app_context():
+        db.session.add(OutboxMessage(kind="invitation", recipients=["unit@example.org"], subject="Dəvət",
+                                     message_id="<count-test@tracker>", raw=b"x"))
+        db.session.commit()
+    assert _counts(app) == (feeds, pages + 1)
+    make_event("Another ceremony")  # an event: both
+    assert _counts(app) == (feeds + 1, pages + 2)

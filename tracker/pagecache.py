@@ -36,11 +36,12 @@ from flask_wtf.csrf import generate_csrf
 from sqlalchemy import Table, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from werkzeug.wrappers import Response
 
 from .extensions import db
 from .i18n import current_language
-from .models.feeds import CURRENT_GENERATION, read_content_generation
+from .models.feeds import CURRENT_PAGE_GENERATION, PAGES, read_content_generation
 from .models.pages import CachedPage
 from .settings import settings, settings_fingerprint
 
@@ -73,12 +74,12 @@ _PAGES = cast(Table, CachedPage.__table__)
 #: Built once: a page answered from the store costs this one read — the page, if it was built from the current
 #: content generation — and little else.
 _PAGE = select(_PAGES.c.body, _PAGES.c.headers).where(
-    _PAGES.c.key == bindparam("key"), _PAGES.c.generation == func.coalesce(CURRENT_GENERATION, 0))
+    _PAGES.c.key == bindparam("key"), _PAGES.c.generation == func.coalesce(CURRENT_PAGE_GENERATION, 0))
 
 
 def current_generation() -> int:
-    """The content generation (``models.feeds.read_content_generation``)."""
-    return read_content_generation(db.session())
+    """The pages' content generation (``models.feeds.read_content_generation``)."""
+    return read_content_generation(db.session(), PAGES)
 
 
 def _reader() -> tuple[object, ...]:
@@ -110,14 +111,20 @@ def _store(key: str, generation: int, body: str, headers: list[list[str]]) -> No
     now = datetime.now(UTC)
     dialect = db.session.get_bind().dialect.name
     insert: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    db.session.execute(_PAGES.delete().where(_PAGES.c.stored_at < now - KEEP))
     row = insert(_PAGES).values(key=key, generation=generation, stored_at=now, body=body, headers=headers)
-    db.session.execute(row.on_conflict_do_update(
-        index_elements=["key"],
-        set_={"generation": row.excluded.generation, "stored_at": row.excluded.stored_at,
-              "body": row.excluded.body, "headers": row.excluded.headers},
-        where=_PAGES.c.generation <= row.excluded.generation,
-    ))
+    try:
+        # Best effort, in a savepoint: a lock another writer holds, or any failure to keep the copy, must never
+        # cost the reader the page already built.
+        with db.session.begin_nested():
+            db.session.execute(_PAGES.delete().where(_PAGES.c.stored_at < now - KEEP))
+            db.session.execute(row.on_conflict_do_update(
+                index_elements=["key"],
+                set_={"generation": row.excluded.generation, "stored_at": row.excluded.stored_at,
+                      "body": row.excluded.body, "headers": row.excluded.headers},
+                where=_PAGES.c.generation <= row.excluded.generation,
+            ))
+    except DBAPIError:
+        return
 
 
 #: Headers a stored page does not repeat: the reader's cookies, and what Werkzeug computes again.

@@ -53,7 +53,9 @@ def register_extensions(app: Flask) -> None:
     # Every limit here is on a view (``auth/throttle.py``), and Flask-Limiter checks those in the view's own
     # wrapper; its hook before every request only looks for application-wide limits, which we have none of.
     # Issue 12: that look cost 7 % of a feed's revalidation. tests/auth/test_throttling.py holds the limits.
-    app.before_request_funcs[None].remove(limiter._check_request_limit)
+    # An installation that configures application-wide or default limits keeps the hook.
+    if not any(app.config.get(key) for key in ("RATELIMIT_DEFAULT", "RATELIMIT_APPLICATION", "RATELIMIT_META")):
+        app.before_request_funcs[None].remove(limiter._check_request_limit)
     babel.init_app(app, locale_selector=i18n.select_locale, timezone_selector=i18n.select_timezone)
 
 

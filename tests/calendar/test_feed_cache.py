@@ -374,3 +374,31 @@ def test_dates_stay_dates(app, varied):
         data = services.feed_ics(services.unit_feed_query(unit), generation=0, name="F", uid="u",
                                  settings=settings_from_app("en")).decode()
     assert f"DTSTART;VALUE=DATE:{date(2012, 2, 26):%Y%m%d}" in data
+
+
+def test_a_foreign_host_stores_nothing_without_a_base_url(app, varied):
+    """Without BASE_URL, links follow the Host header: a copy per Host sent would grow without end."""
+    url, _reference = _unit_feed(app, varied)
+    app.config["BASE_URL"] = ""
+    anyone = app.test_client()
+    for host in ("evil-1.example", "evil-2.example"):
+        response = anyone.get(url, headers={"Host": host})
+        assert response.status_code == 200 and f"http://{host}/events/".encode() in response.data
+        assert _stored_components(app) == 0
+    app.config["DEFAULT_BASE_URL"] = "http://tracker.internal"
+    assert anyone.get(url, headers={"Host": "tracker.internal"}).status_code == 200
+    assert _stored_components(app) > 0  # the site's own address is kept
+
+
+def test_storing_another_edition_removes_the_old_one(client, app, varied):
+    _feed_after(client, app, varied)
+    stored = _stored_components(app)
+    assert stored > 0
+    with app.app_context():
+        old = set(db.session.scalars(db.select(EventComponent.edition)))
+    app.config["ALARMS"] = "PT2H"  # new settings: a new edition
+    _feed_after(client, app, varied)
+    with app.app_context():
+        editions = set(db.session.scalars(db.select(EventComponent.edition)))
+    assert editions and not editions & old
+    assert _stored_components(app) == stored

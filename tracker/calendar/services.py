@@ -10,7 +10,7 @@ import hashlib
 import zlib
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from importlib import metadata
@@ -51,6 +51,7 @@ from ..models import (
 from ..models.feeds import CURRENT_GENERATION, read_content_generation
 from ..models.types import TranslatableMixin, utcnow
 from ..models.units import new_feed_token
+from ..settings import settings as app_settings
 from .ics import CalendarSettings, FeedSpan, assemble_feed_ics, feed_event_bodies
 from .replies import STATUS_BY_PARTSTAT, CalendarReply, ReplyError
 
@@ -280,6 +281,23 @@ def component_variant(settings: CalendarSettings) -> str:
     return digest.hexdigest()
 
 
+def component_edition(settings: CalendarSettings) -> str:
+    """The variants that can live side by side (``EventComponent.edition``): the same as :func:`component_variant`
+    but for the language. Storing VEVENTs of one edition deletes every other edition's: what an older release or
+    older settings stored is never read again."""
+    digest = hashlib.sha256(f"{replace(settings, language=None)!r}|{primary_language()}|{_builder_fingerprint()}"
+                            .encode())
+    return digest.hexdigest()
+
+
+def _keeps_components(settings: CalendarSettings) -> bool:
+    """Whether VEVENTs built with ``settings`` may be stored: only for the site's own address (``BASE_URL``, else
+    ``DEFAULT_BASE_URL``). Without ``BASE_URL`` the address comes from the request's Host header, which anyone
+    may set: storing a copy of every event per Host sent would let the table grow without end."""
+    site = app_settings()
+    return settings.base_url in {site.base_url or site.default_base_url}
+
+
 def feed_ics(
     query: Select[Event],
     *,
@@ -318,7 +336,8 @@ def feed_ics(
         )
         built = feed_event_bodies(_snapshots(unstored), settings=settings)
         built = {event_id: body for event_id, body in built.items() if event_id in missing}
-        _store_components(built, variant, generation)
+        if _keeps_components(settings):
+            _store_components(built, variant, component_edition(settings), generation)
         bodies.update(built)
         if len(built) < len(missing):  # stored by another server meanwhile
             bodies.update(_stored_bodies(sorted(missing - built.keys()), variant))
@@ -437,7 +456,7 @@ def _stored_bodies(event_ids: Sequence[int], variant: str) -> dict[int, str]:
     return bodies
 
 
-def _store_components(bodies: dict[int, str], variant: str, generation: int) -> None:
+def _store_components(bodies: dict[int, str], variant: str, edition: str, generation: int) -> None:
     """Store built VEVENTs, unless content changed since ``generation`` was read (then they may be stale).
 
     Best effort, in a savepoint: the generation row is read under a shared lock, skipped when a writer holds it
@@ -455,11 +474,13 @@ def _store_components(bodies: dict[int, str], variant: str, generation: int) -> 
                 db.select(FeedGeneration.generation).where(FeedGeneration.id == 1)
                 .with_for_update(read=True, skip_locked=True)
             ).scalar()
-            if int(current or 0) != generation:
-                return
+            if current is None or int(current) != generation:
+                return  # not the current generation — or no row yet, so nothing to lock against a first commit
+            db.session.execute(table.delete().where(table.c.edition != edition))
             db.session.execute(
                 insert(table).on_conflict_do_nothing(index_elements=["event_id", "variant"]),
-                [{"event_id": event_id, "variant": variant, "body": body} for event_id, body in bodies.items()],
+                [{"event_id": event_id, "variant": variant, "edition": edition, "body": body}
+                 for event_id, body in bodies.items()],
             )
     except DBAPIError:
         return

@@ -44,12 +44,14 @@ class FeedValidator(Model):
 
 
 class FeedGeneration(Model):
-    """One row counting the commits that changed stored content: a feed's body can only change with it.
+    """Two rows counting the commits that changed stored content: a feed's body (row :data:`FEEDS`) or a cached
+    page (row :data:`PAGES`) can only change with its count.
 
     Every commit that inserted, changed or deleted a row of a table other than :data:`UNRELATED_TABLES`
-    (through the ORM unit of work or a Core statement run by the session) adds one, in the same
-    transaction. The upsert locks the row until commit, so on PostgreSQL the numbers follow the commit order:
-    a reader that sees generation *n* sees every change committed with a number up to *n*.
+    (through the ORM unit of work, or a Core statement run by the session that changed at least one row) adds
+    one to the pages' count, and — unless the table is one of :data:`PAGE_ONLY_TABLES` — to the feeds' count,
+    in the same transaction. The upsert locks the row until commit, so on PostgreSQL the numbers follow the
+    commit order: a reader that sees generation *n* sees every change committed with a number up to *n*.
     """
 
     __tablename__ = "feed_generations"
@@ -64,7 +66,7 @@ class EventComponent(Model):
 
     ``variant`` names everything else the bytes depend on (``calendar.services.component_variant``: the builder's
     settings, language included, and the builder itself). Rows are deleted in the transaction that changes what
-    they show (the hooks below); a row for another variant is simply never read again.
+    they show (the hooks below), and when rows of another edition are stored.
     """
 
     __tablename__ = "event_components"
@@ -75,26 +77,46 @@ class EventComponent(Model):
     #: delete is never read (feeds start from the events).
     event_id: Mapped[int] = mapped_column(Integer, primary_key=True)
     variant: Mapped[str] = mapped_column(String(64), primary_key=True)
+    #: The variant without its language (``calendar.services.component_edition``): storing rows of one edition
+    #: deletes every other's (an older release's, older settings').
+    edition: Mapped[str] = mapped_column(String(64))
     body: Mapped[str] = mapped_column(Text)
 
 
+#: The two counts (:class:`FeedGeneration` rows): what calendar feeds show, and what cached pages show.
+FEEDS = 1
+PAGES = 2
+_GENERATIONS = FeedGeneration.__table__.c
 #: Built once: read on every feed and every stored page, it should cost one round trip and nothing more.
-_READ_GENERATION = select(FeedGeneration.__table__.c.generation).where(FeedGeneration.__table__.c.id == 1)
-#: The same, to compare inside another statement (``NULL`` before the first change: coalesce it to 0).
-CURRENT_GENERATION = _READ_GENERATION.scalar_subquery()
+_READ_GENERATION = {counter: select(_GENERATIONS.generation).where(_GENERATIONS.id == counter)
+                    for counter in (FEEDS, PAGES)}
+#: The feeds' count, to compare inside another statement (``NULL`` before the first change: coalesce it to 0).
+CURRENT_GENERATION = _READ_GENERATION[FEEDS].scalar_subquery()
+#: The pages' count, likewise.
+CURRENT_PAGE_GENERATION = _READ_GENERATION[PAGES].scalar_subquery()
 
 
-def read_content_generation(session: Session) -> int:
-    """How many commits changed stored content so far (:class:`FeedGeneration`): one cheap read, on the session's
-    connection (inside its transaction), without the ORM's per-statement work."""
-    value = session.connection().execute(_READ_GENERATION).scalar()
+def read_content_generation(session: Session, counter: int = FEEDS) -> int:
+    """How many commits changed what feeds (or, with ``PAGES``, pages) show so far: one cheap read, on the
+    session's connection (inside its transaction), without the ORM's per-statement work."""
+    value = session.connection().execute(_READ_GENERATION[counter]).scalar()
     return int(value or 0)
 
 
 #: Tables no feed body and no cached page (``tracker.pagecache``) reads: the caches themselves and the audit log.
-#: Writes to them leave the generation alone; everything else moves it (users and the outbox too: pages show
-#: who answered and whether an email went out).
 UNRELATED_TABLES = frozenset({"feed_validators", "feed_generations", "event_components", "page_cache", "audit_entries"})
+#: Tables pages show (who answered, whether an email went out) but no feed does: they move the pages' count only,
+#: so a mail worker sending emails leaves every feed's validators standing.
+PAGE_ONLY_TABLES = frozenset({"users", "outbox_messages"})
+
+
+def _counters(table_name: str | None) -> set[int]:
+    """The counts a write to ``table_name`` moves (both for a statement whose table is unknown)."""
+    if table_name in UNRELATED_TABLES:
+        return set()
+    if table_name in PAGE_ONLY_TABLES:
+        return {PAGES}
+    return {FEEDS, PAGES}
 
 _CHANGED = "feed_content_changed"
 _STALE = "feed_stale_components"
@@ -105,24 +127,38 @@ COMPONENT_TABLES = frozenset({"events", "agenda_items", "venues", "people", "ser
 _MAX_STALE_IDS = 500
 
 
+def _changed(session: Session) -> set[int]:
+    changed: set[int] = session.info.setdefault(_CHANGED, set())
+    return changed
+
+
 def _mark_flush(session: Session, _flush_context: UOWTransaction) -> None:
+    changed = _changed(session)
     for instance in (*session.new, *session.dirty, *session.deleted):
         table = getattr(type(instance), "__table__", None)
-        if table is None or table.name not in UNRELATED_TABLES:
-            session.info[_CHANGED] = True
+        changed |= _counters(getattr(table, "name", None))
+        if len(changed) == 2:
             return
 
 
-def _mark_statement(state: ORMExecuteState) -> None:
+def _mark_statement(state: ORMExecuteState) -> Any:
     if not (state.is_insert or state.is_update or state.is_delete):
-        return
+        return None
     table = getattr(state.statement, "table", None)
     name = getattr(table, "name", None)
-    if name not in UNRELATED_TABLES:
-        state.session.info[_CHANGED] = True
-    if name is None or name in COMPONENT_TABLES:
+    counters = _counters(name)
+    stale_all = name is None or name in COMPONENT_TABLES
+    if not counters and not stale_all:
+        return None
+    # Run it here to see whether it changed anything: a worker's poll that updates no row moves nothing.
+    result = state.invoke_statement()
+    if getattr(result, "rowcount", -1) == 0:
+        return result
+    _changed(state.session).update(counters)
+    if stale_all:
         # A bulk statement may touch any row: drop every stored VEVENT (conservative).
         _stale(state.session)["all"] = True
+    return result
 
 
 def _stale(session: Session) -> dict[str, Any]:
@@ -210,18 +246,23 @@ def _drop_stale(session: Session) -> None:
 
 def _bump_generation(session: Session) -> None:
     session.flush()  # the commit's own flush runs after this hook: mark its changes first
-    if not session.info.pop(_CHANGED, False):
+    changed = session.info.pop(_CHANGED, set())
+    if not changed:
         session.info.pop(_STALE, None)
         return
     table: Table = FeedGeneration.__table__  # type: ignore[assignment]
     dialect = session.get_bind().dialect.name
     insert: Any = postgresql_insert if dialect == "postgresql" else sqlite_insert
-    session.execute(
-        insert(table)
-        .values(id=1, generation=1)
-        .on_conflict_do_update(index_elements=["id"], set_={"generation": table.c.generation + 1})
-    )
-    _drop_stale(session)
+    for counter in sorted(changed):  # always in the same order: two commits never wait for each other's row
+        session.execute(
+            insert(table)
+            .values(id=counter, generation=1)
+            .on_conflict_do_update(index_elements=["id"], set_={"generation": table.c.generation + 1})
+        )
+    if FEEDS in changed:
+        _drop_stale(session)
+    else:
+        session.info.pop(_STALE, None)
 
 
 def _forget(session: Session, transaction: SessionTransaction) -> None:

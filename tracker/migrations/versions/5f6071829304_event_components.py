@@ -29,6 +29,7 @@ def upgrade():
         "event_components",
         sa.Column("event_id", sa.Integer(), nullable=False),
         sa.Column("variant", sa.String(length=64), nullable=False),
+        sa.Column("edition", sa.String(length=64), nullable=False),
         sa.Column("body", sa.Text(), nullable=False),
         sa.PrimaryKeyConstraint("event_id", "variant", name=op.f("pk_event_components")),
     )

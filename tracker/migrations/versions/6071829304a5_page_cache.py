@@ -2,6 +2,7 @@
 
 ``page_cache`` holds the HTML of a page under the key of everything it was built from; rows of a passed
 content generation or minute are removed whenever a page is stored. Starts empty; downgrading drops it.
+``feed_generations`` gets its second row (the pages' count, id 2), and both rows are created if missing.
 
 Revision ID: 6071829304a5
 Revises: 5f6071829304
@@ -33,9 +34,17 @@ def upgrade():
     )
     op.create_index(op.f("ix_page_cache_generation"), "page_cache", ["generation"])
     op.create_index(op.f("ix_page_cache_stored_at"), "page_cache", ["stored_at"])
+    # Both content counts exist from now on (feeds: id 1, pages: id 2): a feed storing VEVENTs locks its row, and
+    # a first commit could not be waited for on a row that is not there yet.
+    for counter in (1, 2):
+        op.execute(sa.text(
+            "INSERT INTO feed_generations (id, generation) SELECT :id, 0 "
+            "WHERE NOT EXISTS (SELECT 1 FROM feed_generations WHERE id = :id)"
+        ).bindparams(id=counter))
 
 
 def downgrade():
+    op.execute(sa.text("DELETE FROM feed_generations WHERE id = 2"))
     op.drop_index(op.f("ix_page_cache_stored_at"), table_name="page_cache")
     op.drop_index(op.f("ix_page_cache_generation"), table_name="page_cache")
     op.drop_table("page_cache")
