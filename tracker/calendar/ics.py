@@ -414,14 +414,20 @@ def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
     return timezone.to_ical()
 
 
+def _zone_years(spans: Iterable[Event] | Iterable[FeedSpan]) -> dict[str, tuple[int, int]]:
+    """Per time zone, the years its VTIMEZONE covers: a year before the first start to two after the last end."""
+    years: dict[str, tuple[int, int]] = {}
+    for span in spans:
+        start_year = span.starts_at.year - 1
+        end_year = span.ends_at.year + 2
+        low, high = years.get(span.timezone, (start_year, end_year))
+        years[span.timezone] = (min(low, start_year), max(high, end_year))
+    return years
+
+
 def _add_timezones(calendar: icalendar.Calendar, events: Iterable[Event]) -> None:
     """One VTIMEZONE per TZID used, covering the years of the events, placed before the VEVENTs."""
-    years: dict[str, tuple[int, int]] = {}
-    for event in events:
-        start_year = event.starts_at.year - 1
-        end_year = event.ends_at.year + 2
-        low, high = years.get(event.timezone, (start_year, end_year))
-        years[event.timezone] = (min(low, start_year), max(high, end_year))
+    years = _zone_years(events)
     missing = calendar.get_missing_tzids()
     timezones = []
     for tzid in sorted(missing):
@@ -595,12 +601,7 @@ def _vtimezone_text(tzid: str, first_year: int, last_year: int) -> str:
 
 def feed_timezones(tzids: Iterable[str], spans: Iterable[FeedSpan]) -> str:
     """The VTIMEZONEs of ``tzids``, covering the years of ``spans`` (as :func:`_add_timezones` writes them)."""
-    years: dict[str, tuple[int, int]] = {}
-    for span in spans:
-        start_year = span.starts_at.year - 1
-        end_year = span.ends_at.year + 2
-        low, high = years.get(span.timezone, (start_year, end_year))
-        years[span.timezone] = (min(low, start_year), max(high, end_year))
+    years = _zone_years(spans)
     parts = []
     for tzid in sorted(set(tzids)):
         first, last = years.get(tzid, (2000, 2040))
