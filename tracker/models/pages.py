@@ -15,7 +15,8 @@ class CachedPage(Model):
     """One rendered page: its HTML under the key of everything it was built from.
 
     Kept in the database, not in process memory, so every worker and app server shares it. A row whose
-    content generation or minute has passed is never read again; storing a new row removes those.
+    content generation has passed is never read again and is replaced when its page is stored anew; rows whose
+    minute is long gone are removed whenever a page is stored.
     """
 
     __tablename__ = "page_cache"
@@ -23,7 +24,8 @@ class CachedPage(Model):
     #: sha256 of the page's key (``pagecache.page_key``), hex.
     key: Mapped[str] = mapped_column(String(64), primary_key=True)
     #: The content generation the page was built from (``models.feeds.FeedGeneration``).
-    generation: Mapped[int] = mapped_column(BigInteger, index=True)
+    #: Compared in the read itself (``pagecache._PAGE``), never searched by: no index.
+    generation: Mapped[int] = mapped_column(BigInteger)
     stored_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     #: The HTML, with the building request's CSRF token replaced by ``pagecache.TOKEN_PLACEHOLDER``.
     body: Mapped[str] = mapped_column(Text)

@@ -1,7 +1,8 @@
 """Rendered pages kept for their next reader (``tracker.pagecache``)
 
-``page_cache`` holds the HTML of a page under the key of everything it was built from; rows of a passed
-content generation or minute are removed whenever a page is stored. Starts empty; downgrading drops it.
+``page_cache`` holds the HTML of a page under the key of everything it was built from, with the content
+generation it was built from (compared when read, so not indexed); rows whose minute is long gone are removed
+whenever a page is stored. Starts empty; downgrading drops it.
 ``feed_generations`` gets its second row (the pages' count, id 2), and both rows are created if missing.
 
 Revision ID: 6071829304a5
@@ -32,7 +33,6 @@ def upgrade():
         sa.Column("headers", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_page_cache")),
     )
-    op.create_index(op.f("ix_page_cache_generation"), "page_cache", ["generation"])
     op.create_index(op.f("ix_page_cache_stored_at"), "page_cache", ["stored_at"])
     # Both content counts exist from now on (feeds: id 1, pages: id 2): a feed storing VEVENTs locks its row, and
     # a first commit could not be waited for on a row that is not there yet.
@@ -46,5 +46,4 @@ def upgrade():
 def downgrade():
     op.execute(sa.text("DELETE FROM feed_generations WHERE id = 2"))
     op.drop_index(op.f("ix_page_cache_stored_at"), table_name="page_cache")
-    op.drop_index(op.f("ix_page_cache_generation"), table_name="page_cache")
     op.drop_table("page_cache")
