@@ -26,6 +26,7 @@ MAY_CALL: dict[str, set[str]] = {
     "calendar": {"events", "attendance"},
     "reports": {"events"},
     "home": {"events", "attendance", "reports"},
+    "api": {"auth", "directory", "events", "attendance", "calendar"},
 }
 
 #: Rules and tools every area may use; they import no area (only each other).

@@ -20,11 +20,11 @@ NOT_SQLITE = 2
 
 def register(app: Flask) -> None:
     """Add the command groups of each area to ``app.cli``."""
-    from .auth.cli import users_cli
+    from .auth.cli import tokens_cli, users_cli
     from .demo import demo_cli
     from .mail.cli import mail_cli
 
-    for group in (users_cli, demo_cli, mail_cli):
+    for group in (users_cli, tokens_cli, demo_cli, mail_cli):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)
 

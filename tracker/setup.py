@@ -11,7 +11,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 from werkzeug.routing import IntegerConverter
+from werkzeug.wrappers import Response
 
+from .api.problems import http_problem, is_api_request
 from .bounds import RECORD_ID
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
@@ -87,6 +89,9 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (auth_bp, admin_bp, directory_bp, events_bp, attendance_bp, calendar_bp, reports_bp,
                       home_bp):
         app.register_blueprint(blueprint)
+    from .api import register_api
+
+    register_api(app)
 
 
 def register_signal_receivers() -> None:
@@ -99,7 +104,9 @@ def register_signal_receivers() -> None:
 def register_errorhandlers(app: Flask) -> None:
     """Error pages in the user's language, in the site layout."""
 
-    def render_error(error: HTTPException) -> tuple[str, int]:
+    def render_error(error: HTTPException) -> tuple[str, int] | Response:
+        if is_api_request():
+            return http_problem(error)  # the API answers application/problem+json, never a page
         code = error.code or 500
         # Werkzeug's default descriptions and Flask-WTF's CSRF reasons are English only; show ours alone.
         description = None if error.description == type(error).description else error.description

@@ -1,10 +1,10 @@
-"""Sign-in, forgotten-password and password-change forms."""
+"""Sign-in, forgotten-password, password-change and API-token forms."""
 
 from __future__ import annotations
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField
+from wtforms import BooleanField, EmailField, Field, HiddenField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, ValidationError
 
 from ..forms import BaseForm
@@ -42,3 +42,10 @@ class ChangePasswordForm(NewPasswordForm):
     """The signed-in person's current password, and the new one twice."""
 
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+
+
+class NewTokenForm(BaseForm):
+    """What the owner calls a new API token (the name rule is ``tokens.create_token``'s)."""
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=100)],
+                       description=_l("What the token is for, e.g. “intranet portal”."))

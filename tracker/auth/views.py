@@ -1,21 +1,23 @@
-"""Sign in and out, forgotten and changed passwords, choose the interface language."""
+"""Sign in and out, forgotten and changed passwords, API tokens, choose the interface language."""
 
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import format_timedelta
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import TooManyRequests
 from werkzeug.wrappers import Response
 
+from ..forms import confirmation_page, confirmed
 from ..i18n import site_languages
 from ..models import User
 from ..settings import settings
 from .access import public, signed_in
-from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm
+from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, NewPasswordForm, NewTokenForm
 from .reset import ResetProblem, check_reset_token, request_password_reset
 from .services import (
     AccountError,
@@ -33,6 +35,7 @@ from .throttle import (
     note_failed_sign_in,
     retry_after_seconds,
 )
+from .tokens import create_token, revoke_token, token_of, tokens_of
 
 bp = Blueprint("auth", __name__)
 
@@ -128,6 +131,39 @@ def change_password() -> str | Response | tuple[str, int]:
         flash(_("Your password is changed. Every other session of your account has ended."), "success")
         return redirect(url_for("home.index"))
     return render_template("auth/password.html", form=form), 422 if form.errors else 200
+
+
+@bp.route("/account/tokens", methods=["GET", "POST"])
+@signed_in
+def api_tokens() -> Response:
+    """The signed-in person's API tokens; a new one is shown once, on the answer to the post that made it."""
+    form = NewTokenForm()
+    user = current_user._get_current_object()
+    made = form.apply(lambda: create_token(user, form.name.data or ""))
+    if made is not None:
+        form = NewTokenForm(formdata=None)  # an empty form for the next one
+    page = render_template("auth/tokens.html", form=form, tokens=tokens_of(user),
+                           new_token=made[0] if made else None, raw_token=made[1] if made else None,
+                           zone=ZoneInfo(settings().timezone))
+    # The raw token is on the page: no cache may keep it.
+    return _private(page, 422 if form.errors else 200)
+
+
+@bp.route("/account/tokens/<int:token_id>/revoke", methods=["POST"])
+@signed_in
+def revoke_api_token(token_id: int) -> Response | tuple[str, int]:
+    """Revoke one of the signed-in person's tokens, once confirmed; another person's token is not found."""
+    token = token_of(current_user._get_current_object(), token_id)
+    if token is None:
+        abort(404)
+    if not confirmed():
+        return confirmation_page(
+            title=_("Revoke the token “%(name)s”?", name=token.name),
+            consequence=_("Programs using it can no longer reach the site; this cannot be undone."),
+            yes=_("Yes, revoke"), back=url_for("auth.api_tokens"))
+    revoke_token(token)
+    flash(_("Token “%(name)s” revoked.", name=token.name), "success")
+    return redirect(url_for("auth.api_tokens"))
 
 
 @bp.errorhandler(TooManyRequests)

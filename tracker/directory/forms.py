@@ -24,6 +24,7 @@ from ..i18n import primary_language, site_languages, unit_language
 from ..models import Unit
 from ..vocabulary import language_name
 from .services import (
+    VENUE_ADDRESS_LENGTH,
     PersonDetails,
     UnitDetails,
     VenueDetails,
@@ -165,7 +166,7 @@ class VenueForm(MultilingualForm):
     """A hall or room."""
 
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=2000)])
+    address = TextAreaField(_l("Address"), validators=[Optional(), Length(max=VENUE_ADDRESS_LENGTH)])
     capacity = IntegerField(
         _l("Capacity"),
         validators=[Optional(), NumberWithinBounds(VENUE_CAPACITY)],

@@ -120,6 +120,11 @@ def all_units() -> list[Unit]:
     return list(db.session.execute(db.select(Unit).order_by(Unit.name)).scalars())
 
 
+def units_query() -> Select[Any]:
+    """Every unit with its parent (for the API's lists, which add their own order and page)."""
+    return db.select(Unit).options(joinedload(Unit.parent))
+
+
 def units_page(query: str, page: int, per_page: int) -> Pagination:
     """Units whose code or name contains ``query``, by name, with their parent and sub-units, one page."""
     select = (
@@ -250,9 +255,14 @@ class PersonDetails:
     translations: Translations = field(default_factory=dict)
 
 
+def people_query() -> Select[Any]:
+    """Every person with their unit (for the API's lists, which add their own order and page)."""
+    return db.select(Person).options(joinedload(Person.unit))
+
+
 def people_page(query: str, page: int, per_page: int) -> Pagination:
     """People whose name, rank or position contains ``query``, by name, with their unit, one page."""
-    select = db.select(Person).options(joinedload(Person.unit)).order_by(Person.full_name, Person.id)
+    select = people_query().order_by(Person.full_name, Person.id)
     return _page(_matching(select, query, Person.full_name, Person.rank, Person.position), page, per_page)
 
 
@@ -327,9 +337,18 @@ class VenueDetails:
     translations: Translations = field(default_factory=dict)
 
 
+#: The longest address a venue form or the API takes (the column is unbounded text).
+VENUE_ADDRESS_LENGTH = 2000
+
+
+def venues_query() -> Select[Any]:
+    """Every venue (for the API's lists, which add their own order and page)."""
+    return db.select(Venue)
+
+
 def venues_page(query: str, page: int, per_page: int) -> Pagination:
     """Venues whose name or address contains ``query``, by name, one page."""
-    select = db.select(Venue).order_by(Venue.name, Venue.id)
+    select = venues_query().order_by(Venue.name, Venue.id)
     return _page(_matching(select, query, Venue.name, Venue.address), page, per_page)
 
 

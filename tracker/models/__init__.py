@@ -7,6 +7,7 @@ from .outbox import OutboxMessage
 from .pages import CachedPage
 from .people import Person, Venue
 from .reports import Report
+from .tokens import ApiToken
 from .units import Unit
 from .users import Role, User
 
@@ -14,6 +15,7 @@ __all__ = [
     "AgendaItem",
     "AgendaKind",
     "AnswerChannel",
+    "ApiToken",
     "AuditEntry",
     "CachedPage",
     "Event",

@@ -1,0 +1,87 @@
+"""The JSON API v1 (issue 13): the same product for other systems, under ``/api/v1``.
+
+Requests are authenticated by ``Authorization: Bearer <token>`` (``tracker.auth.tokens``) and never by the
+session cookie, so no API request needs a CSRF token and a page's session cannot be borrowed by a script. Each
+resource module (``units``, ``people`` …) holds its schemas and its views; every view calls the services the
+pages call, so a rule lives in one place. Schemas are marshmallow's, through flask-smorest: the same schema
+validates a request, dumps a response and describes both in ``/api/v1/openapi.json`` (OpenAPI 3.1). See
+``docs/api.md``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask
+from apispec.ext.marshmallow import MarshmallowPlugin
+from flask_smorest import Api
+from marshmallow import Schema
+
+from .problems import register_problem_handlers
+
+#: Where the API lives; one place for the views, the error handlers and the tests.
+PREFIX = "/api/v1"
+
+
+class TrackerApi(Api):
+    """flask-smorest's ``Api`` without its application-wide JSON error handler: errors of the API are
+    ``application/problem+json`` (``problems.py``) and the pages keep their own error pages."""
+
+    def _register_error_handlers(self) -> None:
+        """Errors are handled by :func:`register_problem_handlers` for API paths only."""
+
+
+def schema_name(schema: type[Schema] | Schema) -> str:
+    """A schema's name in the description: its class's without "Schema"; a partial one (a PATCH's body) gets
+    "Changes" (``UnitSchema(partial=True)`` → ``UnitChanges``), so the two never collide."""
+    kind = schema if isinstance(schema, type) else type(schema)
+    name = kind.__name__.removesuffix("Schema") or kind.__name__
+    partial = not isinstance(schema, type) and schema.partial
+    return f"{name}Changes" if partial else name
+
+
+def register_api(app: Flask) -> None:
+    """Describe and mount the API's blueprints."""
+    from ..extensions import csrf
+    from . import units
+
+    app.config.setdefault("API_TITLE", "tracker")
+    app.config.setdefault("API_VERSION", "1")
+    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
+    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
+    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
+    # No Swagger/ReDoc page: they load their scripts from a CDN, which the agency's network may not reach.
+    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", None)
+    app.config.setdefault("OPENAPI_REDOC_PATH", None)
+    api = TrackerApi(app, spec_kwargs={
+        "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
+        "info": {"description": "Units, people, venues, series, events, agendas and answers of the ceremony "
+                                "tracker. Authenticate with `Authorization: Bearer <token>` (created on the "
+                                "account page or by `flask --app tracker tokens create EMAIL`)."},
+    })
+    api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
+    for module in (units,):
+        api.register_blueprint(module.blp)
+        csrf.exempt(module.blp)
+    _protect_spec_view(app)
+    register_problem_handlers(app)
+
+
+def _protect_spec_view(app: Flask) -> None:
+    """The description is public (it holds no data), like the sign-in page: mark it so for the access tests."""
+    from ..auth.access import public
+
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint.startswith("api-docs."):
+            app.view_functions[endpoint] = public(_as_function(view))
+
+
+def _as_function(view: Callable[..., Any]) -> Callable[..., Any]:
+    """A plain function calling ``view`` (flask-smorest's is a bound method, which takes no attributes)."""
+
+    def spec_view(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs)
+
+    spec_view.__doc__ = view.__doc__
+    return spec_view

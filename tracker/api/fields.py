@@ -1,0 +1,150 @@
+"""Fields and base schemas the API's resources share."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import marshmallow as ma
+from flask_babel import gettext, lazy_gettext
+
+from ..i18n import primary_language, site_languages
+from ..models.types import TranslatableMixin
+
+
+class Strict(ma.Schema):
+    """Unknown fields are refused (422), never ignored: a typo must not pass for a change that was made."""
+
+    error_messages = {"unknown": lazy_gettext("Unknown field."),  # noqa: RUF012  (marshmallow's own hook)
+                      "type": lazy_gettext("Not a valid object.")}
+
+    class Meta:
+        unknown = ma.RAISE
+
+
+def split_texts(texts: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
+    """``{"az": …, "ru": …}`` → (the primary language's text, the other languages' texts): the shape the services'
+    ``…Details`` take (a form's primary field and its translations)."""
+    texts = dict(texts or {})
+    primary = texts.pop(primary_language(), "") or ""
+    return primary, texts
+
+
+def merged_texts(obj: TranslatableMixin, field: str, given: Mapping[str, str] | None) -> dict[str, str]:
+    """What a PATCH of a translatable field means: the stored texts with the given languages replaced (an empty
+    string removes one language's text)."""
+    stored = obj.texts(field)
+    stored.update(given or {})
+    return stored
+
+
+# --- marshmallow's fields and validators with messages in the caller's language ---------------------------
+# marshmallow's own messages are English; these subclasses give each the site's words, translated when the error
+# is raised (lazy strings), so a clerk's script gets "Bu sahə tələb olunur." rather than "Missing data …".
+
+_FIELD_MESSAGES: dict[str, Any] = {
+    "required": lazy_gettext("This field is required."),
+    "null": lazy_gettext("This field may not be null."),
+    "validator_failed": lazy_gettext("Invalid value."),
+}
+
+
+def _messages(**more: Any) -> dict[str, Any]:
+    return {**_FIELD_MESSAGES, **more}
+
+
+class String(ma.fields.String):
+    default_error_messages = _messages(invalid=lazy_gettext("Not a valid text."),
+                                       invalid_utf8=lazy_gettext("Not a valid text."))
+
+
+class Integer(ma.fields.Integer):
+    default_error_messages = _messages(invalid=lazy_gettext("Not a valid whole number."),
+                                       too_large=lazy_gettext("Number too large."))
+
+
+class Boolean(ma.fields.Boolean):
+    default_error_messages = _messages(invalid=lazy_gettext("Not a valid true or false."))
+
+
+class DateTime(ma.fields.AwareDateTime):
+    """An ISO 8601 date and time; one without an offset is read in the zone the view gives (``default_timezone``)."""
+
+    default_error_messages = _messages(
+        invalid=lazy_gettext("Not a valid date and time (ISO 8601, e.g. 2012-02-25T10:00:00+04:00)."),
+        invalid_awareness=lazy_gettext("Not a valid date and time (ISO 8601, e.g. 2012-02-25T10:00:00+04:00)."),
+        format=lazy_gettext("Not a valid date and time (ISO 8601, e.g. 2012-02-25T10:00:00+04:00)."),
+    )
+
+
+class Date(ma.fields.Date):
+    default_error_messages = _messages(invalid=lazy_gettext("Not a valid date (e.g. 1992-02-26)."),
+                                       format=lazy_gettext("Not a valid date (e.g. 1992-02-26)."))
+
+
+class Time(ma.fields.Time):
+    default_error_messages = _messages(invalid=lazy_gettext("Not a valid time (e.g. 09:00)."),
+                                       format=lazy_gettext("Not a valid time (e.g. 09:00)."))
+
+
+class List(ma.fields.List):
+    default_error_messages = _messages(invalid=lazy_gettext("Not a valid list."))
+
+
+class Nested(ma.fields.Nested):
+    default_error_messages = _messages(type=lazy_gettext("Not a valid object."))
+
+
+class Length(ma.validate.Length):
+    def _format_error(self, value: Any, message: str) -> str:
+        if self.max is not None and self.min not in (None, 0):
+            return gettext("Between %(min)s and %(max)s characters or items.", min=self.min, max=self.max)
+        if self.max is not None:
+            return gettext("At most %(max)s characters or items.", max=self.max)
+        return gettext("At least %(min)s characters or items.", min=self.min)
+
+
+class Range(ma.validate.Range):
+    def _format_error(self, value: Any, message: str) -> str:
+        if self.min is not None and self.max is not None:
+            return gettext("Must be between %(min)s and %(max)s.", min=self.min, max=self.max)
+        if self.max is not None:
+            return gettext("Must be at most %(max)s.", max=self.max)
+        return gettext("Must be at least %(min)s.", min=self.min)
+
+
+class OneOf(ma.validate.OneOf):
+    def _format_error(self, value: Any) -> str:
+        return gettext("Must be one of: %(choices)s.", choices=", ".join(str(choice) for choice in self.choices))
+
+
+class Texts(ma.fields.Dict):
+    """A text entered per language: ``{"az": "…", "ru": "…", "en": "…"}``, keys among the site's languages.
+
+    On input the primary language's text is required when the field is (``primary_required``), like the forms;
+    on output every stored language's text is given (read with :meth:`TranslatableMixin.texts`).
+    """
+
+    default_error_messages = _messages(invalid=lazy_gettext("Not a valid object: give a text per language."))
+
+    def __init__(self, *, max_length: int, primary_required: bool = True, **kwargs: Any) -> None:
+        self.primary_required = primary_required
+        metadata = {"description": "Text per language (az, ru, en); the primary language (az) is required.",
+                    "example": {"az": "…", "ru": "…", "en": "…"}, **kwargs.pop("metadata", {})}
+        super().__init__(keys=String(), values=String(validate=Length(max=max_length)), metadata=metadata, **kwargs)
+
+    def _serialize(self, value: Any, attr: str | None, obj: Any, **kwargs: Any) -> Any:
+        if isinstance(obj, TranslatableMixin) and attr:
+            return obj.texts(attr)
+        return super()._serialize(value, attr, obj, **kwargs)
+
+    def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Any:
+        texts: dict[str, str] = super()._deserialize(value, attr, data, **kwargs)
+        unknown = sorted(set(texts) - set(site_languages()))
+        if unknown:
+            raise ma.ValidationError(gettext("Unknown language: %(codes)s.", codes=", ".join(unknown)))
+        partial = getattr(self.parent, "partial", None) is True  # a PATCH: the stored texts fill in
+        if self.primary_required and not partial and not (texts.get(primary_language()) or "").strip():
+            raise ma.ValidationError(gettext("The text in the primary language (%(code)s) is required.",
+                                             code=primary_language()))
+        return texts
