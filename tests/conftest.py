@@ -63,7 +63,8 @@ def cheap_password_hashes() -> Iterator[None]:
 
 def _runs_long(item: pytest.Item) -> bool:
     """Property tests (Hypothesis) and browser tests: seconds to a minute each, where most tests take 0.1 s."""
-    return bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False)) or item.path.parent.name == "browser"
+    return (bool(getattr(getattr(item, "obj", None), "is_hypothesis_test", False)) or item.path.parent.name == "browser"
+            or item.path.name == "test_schema_fuzz.py")  # Hypothesis inside, through schemathesis
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

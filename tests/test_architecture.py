@@ -43,6 +43,8 @@ SHARED = {
 ASSEMBLY = {
     "tracker.setup", "tracker.templating", "tracker.cli", "tracker.demo", "tracker.security",
     "tracker.logs", "tracker.gunicorn_conf",
+    # The WSGI middleware answering a unit feed's revalidation below Flask: it stands for the app's hooks.
+    "tracker.calendar.revalidation",
 }
 
 

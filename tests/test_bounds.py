@@ -362,8 +362,8 @@ def test_every_id_in_a_url_past_what_the_database_holds_is_not_found(app, client
     login("admin")
     checked = 0
     for rule in app.url_map.iter_rules():
-        if "<int:" not in rule.rule:
-            continue
+        if "<int:" not in rule.rule or rule.rule.startswith("/api/"):
+            continue  # the API answers 401 without a token; tests/api/test_access.py walks it with tokens
         path = re.sub(r"<[^>]+>", "x", re.sub(r"<int:\w+>", str(2**31), rule.rule))
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
             response = client.open(path, method=method)

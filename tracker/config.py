@@ -17,6 +17,15 @@ LANGUAGES = ("az", "ru", "en")
 CONTENT_LANGUAGE = "az"
 
 DEFAULTS: dict[str, Any] = {
+    # flask-smorest (the JSON API, tracker/api): the description at /api/v1/openapi.json, OpenAPI 3.1. No
+    # Swagger/ReDoc page: they load their scripts from a CDN, which the agency's network may not reach.
+    "API_TITLE": "tracker",
+    "API_VERSION": "1",
+    "OPENAPI_VERSION": "3.1.0",
+    "OPENAPI_URL_PREFIX": "/api/v1",
+    "OPENAPI_JSON_PATH": "openapi.json",
+    "OPENAPI_SWAGGER_UI_PATH": None,
+    "OPENAPI_REDOC_PATH": None,
     "TIMEZONE": "Asia/Baku",
     "LANGUAGES": LANGUAGES,
     "CONTENT_LANGUAGE": CONTENT_LANGUAGE,
@@ -89,6 +98,9 @@ DEFAULTS: dict[str, Any] = {
     #: "Forgotten password" requests allowed per email and per client address.
     "PASSWORD_RESET_LIMIT_ACCOUNT": "3 per hour",
     "PASSWORD_RESET_LIMIT_ADDRESS": "20 per hour",
+    #: Requests allowed per API token, every path and method together (429 with Retry-After beyond). Requests with
+    #: a bad token are limited per client address by SIGNIN_LIMIT_ADDRESS, like failed sign-ins.
+    "API_RATE_LIMIT": "600 per minute",
     #: Reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host/-Prefix are trusted; 0 = none.
     "PROXY_FIX_HOPS": 0,
 }

@@ -120,6 +120,8 @@ class Settings:
     signin_limit_address: str = ""
     password_reset_limit_account: str = ""
     password_reset_limit_address: str = ""
+    #: ``API_RATE_LIMIT``: requests allowed per API token (``tracker.api.throttle``), Flask-Limiter's notation.
+    api_rate_limit: str = ""
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any]) -> Settings:
@@ -177,6 +179,7 @@ class Settings:
             signin_limit_address=str(get("SIGNIN_LIMIT_ADDRESS")),
             password_reset_limit_account=str(get("PASSWORD_RESET_LIMIT_ACCOUNT")),
             password_reset_limit_address=str(get("PASSWORD_RESET_LIMIT_ADDRESS")),
+            api_rate_limit=str(get("API_RATE_LIMIT")),
         )
 
     def organisation(self, language: str) -> str:

@@ -83,6 +83,7 @@ CHANNEL_LABELS: dict[str, Any] = {
     AnswerChannel.LINK: _l("through the emailed link"),
     AnswerChannel.ON_BEHALF: _l("on the unit's behalf"),
     AnswerChannel.CALENDAR: _l("by calendar reply"),
+    AnswerChannel.API: _l("through the API"),
 }
 
 #: Actions in an invitation's history.

@@ -94,3 +94,9 @@ def test_other_roles_and_strangers_are_refused(api_client, client):
         assert refused.status_code == 403
         assert refused.content_type == "application/problem+json"
     assert api_client("organiser").get("/api/v1/units/NOPE").status_code == 404
+
+
+def test_an_unknown_query_parameter_is_refused_not_ignored(api_client):
+    refused = api_client("organiser").get("/api/v1/units", query_string={"colour": "red"})
+    assert refused.status_code == 422
+    assert "colour" in refused.json["errors"]

@@ -10,15 +10,16 @@ validates a request, dumps a response and describes both in ``/api/v1/openapi.js
 
 from __future__ import annotations
 
+import http
 from collections.abc import Callable
 from typing import Any
 
-from flask import Flask
 from apispec.ext.marshmallow import MarshmallowPlugin
+from flask import Flask
 from flask_smorest import Api
 from marshmallow import Schema
 
-from .problems import register_problem_handlers
+from .problems import PROBLEM_MIMETYPE, ProblemSchema, register_problem_handlers
 
 #: Where the API lives; one place for the views, the error handlers and the tests.
 PREFIX = "/api/v1"
@@ -28,8 +29,30 @@ class TrackerApi(Api):
     """flask-smorest's ``Api`` without its application-wide JSON error handler: errors of the API are
     ``application/problem+json`` (``problems.py``) and the pages keep their own error pages."""
 
+    #: Error responses are described as problem documents (flask-smorest's own ``Error`` schema is not used).
+    ERROR_SCHEMA = ProblemSchema
+
     def _register_error_handlers(self) -> None:
         """Errors are handled by :func:`register_problem_handlers` for API paths only."""
+
+    def _register_responses(self) -> None:
+        """Describe every error response (``UNAUTHORIZED``, ``PRECONDITION_FAILED``, ``default`` …) as
+        ``application/problem+json`` with :class:`ProblemSchema`; success responses stay ``application/json``."""
+        headers = {401: {"WWW-Authenticate": {"description": "`Bearer realm=\"tracker\"`",
+                                              "schema": {"type": "string"}}},
+                   429: {"Retry-After": {"description": "Seconds to wait before trying again.",
+                                         "schema": {"type": "integer"}}}}
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["content"] = {PROBLEM_MIMETYPE: {"schema": ProblemSchema}}
+            if status in headers:
+                response["headers"] = headers[status]
+            self.spec.components.response(status.name, response, lazy=True)
+        self.spec.components.response("DEFAULT_ERROR", {
+            "description": "Any other error, as a problem document.",
+            "content": {PROBLEM_MIMETYPE: {"schema": ProblemSchema}},
+        }, lazy=True)
 
 
 def schema_name(schema: type[Schema] | Schema) -> str:
@@ -44,16 +67,8 @@ def schema_name(schema: type[Schema] | Schema) -> str:
 def register_api(app: Flask) -> None:
     """Describe and mount the API's blueprints."""
     from ..extensions import csrf
-    from . import units
+    from . import agenda, events, invitations, people, series, units, venues
 
-    app.config.setdefault("API_TITLE", "tracker")
-    app.config.setdefault("API_VERSION", "1")
-    app.config.setdefault("OPENAPI_VERSION", "3.1.0")
-    app.config.setdefault("OPENAPI_URL_PREFIX", PREFIX)
-    app.config.setdefault("OPENAPI_JSON_PATH", "openapi.json")
-    # No Swagger/ReDoc page: they load their scripts from a CDN, which the agency's network may not reach.
-    app.config.setdefault("OPENAPI_SWAGGER_UI_PATH", None)
-    app.config.setdefault("OPENAPI_REDOC_PATH", None)
     api = TrackerApi(app, spec_kwargs={
         "marshmallow_plugin": MarshmallowPlugin(schema_name_resolver=schema_name),
         "info": {"description": "Units, people, venues, series, events, agendas and answers of the ceremony "
@@ -61,7 +76,7 @@ def register_api(app: Flask) -> None:
                                 "account page or by `flask --app tracker tokens create EMAIL`)."},
     })
     api.spec.components.security_scheme("token", {"type": "http", "scheme": "bearer"})
-    for module in (units,):
+    for module in (units, people, venues, series, events, agenda, invitations):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
     _protect_spec_view(app)

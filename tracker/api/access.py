@@ -11,9 +11,9 @@ from functools import wraps
 from typing import Any, TypeVar
 
 from flask import g, request
-from flask_smorest import abort
 
 from ..models import ApiToken, User
+from .problems import abort, document_problems
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,24 +43,30 @@ def api_token() -> ApiToken:
 
 
 def token_required(*roles: str) -> Callable[[F], F]:
-    """Only a valid token whose owner holds one of ``roles`` may use the view (401 without one, 403 otherwise)."""
-    from ..auth.tokens import user_for_token
+    """Only a valid token whose owner holds one of ``roles`` may use the view (401 without one, 403 otherwise).
+
+    Every API view gets here, so this is also where requests are throttled (``throttle``: per token, and per
+    address for bad tokens; 429) and where a ``POST``'s ``Idempotency-Key`` is honoured (``idempotency``).
+    """
+    from .idempotency import idempotent
+    from .throttle import authenticate, count_token_use
 
     def decorator(view: F) -> F:
         @wraps(view)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            raw = bearer_token()
-            found = user_for_token(raw) if raw else None
+            found = authenticate(bearer_token())
             if found is None:
                 abort(401, headers={"WWW-Authenticate": 'Bearer realm="tracker"'})
             user, token = found
             g.api_user, g.api_token = user, token
             g.page_language = user.language  # messages in the owner's language (tracker.i18n.select_locale)
+            count_token_use()
             if not user.has_role(*roles):
                 abort(403)
-            return view(*args, **kwargs)
+            return idempotent(view, user.id, args, kwargs)
 
         wrapper.access = ApiAccess(roles)  # type: ignore[attr-defined]
+        document_problems(wrapper)  # 401, 403, 422, 429 and the bearer token in every operation's description
         return wrapper  # type: ignore[return-value]
 
     return decorator

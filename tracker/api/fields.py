@@ -22,6 +22,15 @@ class Strict(ma.Schema):
         unknown = ma.RAISE
 
 
+def column_length(column: Any) -> int:
+    """The length a model's ``String(n)`` column allows: the limit the forms and the API check before the database
+    would refuse (``column_length(Unit.__table__.c.code)``)."""
+    length = getattr(column.type, "length", None)
+    if not isinstance(length, int):
+        raise TypeError(f"{column} has no length")
+    return length
+
+
 def split_texts(texts: Mapping[str, str] | None) -> tuple[str, dict[str, str]]:
     """``{"az": …, "ru": …}`` → (the primary language's text, the other languages' texts): the shape the services'
     ``…Details`` take (a form's primary field and its translations)."""
@@ -139,7 +148,11 @@ class Texts(ma.fields.Dict):
         return super()._serialize(value, attr, obj, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Mapping[str, Any] | None, **kwargs: Any) -> Any:
-        texts: dict[str, str] = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            texts: dict[str, str] = super()._deserialize(value, attr, data, **kwargs)
+        except ma.ValidationError as error:
+            # marshmallow nests a language's error as {"az": {"value": [...]}}; the field's name is where it belongs.
+            raise ma.ValidationError(_flat_messages(error.messages)) from error
         unknown = sorted(set(texts) - set(site_languages()))
         if unknown:
             raise ma.ValidationError(gettext("Unknown language: %(codes)s.", codes=", ".join(unknown)))
@@ -148,3 +161,18 @@ class Texts(ma.fields.Dict):
             raise ma.ValidationError(gettext("The text in the primary language (%(code)s) is required.",
                                              code=primary_language()))
         return texts
+
+
+def _flat_messages(messages: Any) -> list[str]:
+    """Every message of marshmallow's nested errors, in order, without repeats."""
+    found: list[str] = []
+    stack = [messages]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, Mapping):
+            stack[:0] = list(item.values())
+        elif isinstance(item, list | tuple):
+            stack[:0] = list(item)
+        elif str(item) not in found:
+            found.append(str(item))
+    return found

@@ -17,12 +17,11 @@ from typing import Any, Generic, TypeVar
 
 import marshmallow as ma
 from flask_babel import lazy_gettext
-from flask_smorest import abort
 from sqlalchemy import Select, tuple_
-from sqlalchemy.sql.elements import ColumnElement
 
 from ..extensions import db
 from .fields import Integer, Length, Range, Strict, String
+from .problems import abort
 
 T = TypeVar("T")
 
@@ -89,10 +88,9 @@ def _decode(cursor: str, count: int) -> list[Any]:
         return decoded
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError, RecursionError):
         abort(422, errors={"query": {"cursor": [str(_BAD_CURSOR)]}})
-        raise  # unreachable: abort raises
 
 
-def keyset_page(select: Select[Any], order: Sequence[ColumnElement[Any]], key: Callable[[Any], Sequence[Any]],
+def keyset_page(select: Select[Any], order: Sequence[Any], key: Callable[[Any], Sequence[Any]],
                 *, limit: int, cursor: str | None) -> Page[Any]:
     """One page of ``select`` ordered by ``order`` (ascending; its last column unique), after ``cursor``.
 

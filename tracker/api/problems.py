@@ -8,12 +8,16 @@ server error. Titles and details are in the caller's language (the token owner's
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+import http
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any
+from copy import deepcopy
+from typing import Any, NoReturn
 
+import marshmallow as ma
 from flask import Flask, current_app, json, request
 from flask_babel import gettext, lazy_gettext
+from flask_smorest import abort as smorest_abort
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -47,6 +51,47 @@ _DETAILS: Mapping[int, Any] = {
     429: lazy_gettext("Wait for the number of seconds in Retry-After, then try again."),
     500: lazy_gettext("Something went wrong on our side; nothing was saved. Try again later."),
 }
+
+
+class ProblemSchema(ma.Schema):
+    """A problem document as ``/api/v1/openapi.json`` describes it (only for the description: bodies are built by
+    :func:`problem_response`). Other members may follow, e.g. ``current`` on a 412."""
+
+    type = ma.fields.String(required=True, metadata={"description": "A URI naming the kind; `about:blank` here.",
+                                                     "example": "about:blank"})
+    title = ma.fields.String(required=True, metadata={"description": "What went wrong, in the caller's language."})
+    status = ma.fields.Integer(required=True, metadata={"description": "The HTTP status.", "example": 422})
+    detail = ma.fields.String(metadata={"description": "What to do about it, in the caller's language."})
+    errors = ma.fields.Dict(keys=ma.fields.String(), values=ma.fields.List(ma.fields.String()),
+                            metadata={"description": "422: each field's messages (`_schema` for the whole body).",
+                                      "example": {"title": ["This field is required."]}})
+
+    class Meta:
+        unknown = ma.INCLUDE
+
+
+#: The problems any token-protected view may answer, whatever it does (documented on every operation).
+ACCESS_PROBLEMS = (401, 403, 422, 429)
+
+
+def document_problems(view: Callable[..., Any], statuses: tuple[int, ...] = ACCESS_PROBLEMS) -> None:
+    """Add ``statuses`` to the responses flask-smorest documents for ``view`` (those it documents already stay),
+    and the bearer token as its security, so every operation's description lists them without each view's
+    decorators repeating them."""
+    doc = deepcopy(getattr(view, "_apidoc", {}))
+    responses = doc.setdefault("response", {}).setdefault("responses", {})
+    for status in statuses:
+        if status not in responses:
+            responses[status] = [http.HTTPStatus(status).name]  # the component registered in TrackerApi
+    doc.setdefault("manual_doc", {})["security"] = [{"token": []}]
+    view._apidoc = doc  # type: ignore[attr-defined]
+
+
+def abort(status: int, **kwargs: Any) -> NoReturn:
+    """flask-smorest's ``abort`` (``message=``, ``errors=``, ``headers=`` reach the problem document), typed as
+    never returning."""
+    smorest_abort(status, **kwargs)
+    raise AssertionError("abort returned")  # pragma: no cover
 
 
 def is_api_request() -> bool:

@@ -8,21 +8,21 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
-from flask_smorest import Blueprint, abort
 
 from ..auth.access import ORGANISERS
 from ..directory import services
 from ..models import Unit
 from . import fields as f
 from .access import token_required
+from .blueprint import Blueprint
 from .pagination import Page, PageArgs, keyset_page, page_schema
-from .problems import refusals_as_problems
+from .problems import abort, refusals_as_problems
 
 blp = Blueprint("api_units", __name__, url_prefix="/api/v1/units",
                 description="Departments and regional offices: who is invited and who answers.")
 
-_CODE_LENGTH = Unit.__table__.c.code.type.length
-_NAME_LENGTH = Unit.__table__.c.name.type.length
+_CODE_LENGTH = f.column_length(Unit.__table__.c.code)
+_NAME_LENGTH = f.column_length(Unit.__table__.c.name)
 
 
 class UnitSchema(f.Strict):

@@ -26,7 +26,15 @@ from ..forms import BaseForm, none_choice, optional_id, options
 from ..i18n import current_language
 from ..models import Event, Invitation, InvitationStatus, Unit
 from ..vocabulary import ANSWER_LABELS
-from .services import AnswerDetails, InviteDetails, InviteScope, answer_problems
+from .services import (
+    DELEGATES_LENGTH,
+    NOTE_LENGTH,
+    AnswerDetails,
+    InviteDetails,
+    InviteScope,
+    answer_problems,
+    missing_headcount_problem,
+)
 
 ANSWER_CHOICES = options(
     (status.value, ANSWER_LABELS[status])
@@ -44,8 +52,8 @@ class AnswerForm(BaseForm):
 
     status = RadioField(_l("Will your unit attend?"), choices=ANSWER_CHOICES, validators=[InputRequired()])
     headcount = IntegerField(_l("Number of people"), validators=[Optional(), NumberWithinBounds(HEADCOUNT)])
-    delegates = TextAreaField(_l("Delegates (one name per line)"), validators=[Length(max=5000)])
-    note = TextAreaField(_l("Note for the organisers"), validators=[Length(max=2000)])
+    delegates = TextAreaField(_l("Delegates (one name per line)"), validators=[Length(max=DELEGATES_LENGTH)])
+    note = TextAreaField(_l("Note for the organisers"), validators=[Length(max=NOTE_LENGTH)])
     version = HiddenField(validators=[DataRequired()])
 
     def __init__(self, *args: Any, event: Event, **kwargs: Any) -> None:
@@ -61,8 +69,9 @@ class AnswerForm(BaseForm):
         """Field checks, then the answer rules shared with :func:`~tracker.attendance.services.record_answer`."""
         if not super().validate(extra_validators):
             return False
-        if self.status.data == InvitationStatus.ACCEPTED and self.headcount.data is None:
-            self.headcount.errors = [*self.headcount.errors, _l("Say how many people will come (at least 1).")]
+        missing = missing_headcount_problem(self.status.data, self.headcount.data)
+        if missing is not None:
+            self.add_error(missing)
             return False
         problems = answer_problems(self.event, self.status.data, self.headcount.data)
         for problem in problems:

@@ -36,6 +36,9 @@ from . import emails
 ANSWER_STATUSES = (InvitationStatus.ACCEPTED, InvitationStatus.TENTATIVE, InvitationStatus.DECLINED)
 #: The fields of an answer, as kept in the history.
 ANSWER_FIELDS = ("status", "headcount", "delegates", "note")
+#: Longest delegate list and note of an answer (characters), on the form and through the API.
+DELEGATES_LENGTH = 5_000
+NOTE_LENGTH = 2_000
 #: Most people one unit announces or brings (the range lives in :mod:`tracker.bounds`).
 MAX_HEADCOUNT = HEADCOUNT.high
 
@@ -90,6 +93,14 @@ def answer_problems(event: Event, status: str | None, headcount: int | None) -> 
     else:
         return []
     return [AttendanceError(message, field="headcount", **params)]
+
+
+def missing_headcount_problem(status: str | None, headcount: int | None) -> AttendanceError | None:
+    """A unit that attends says how many people come: the answer form and the API ask for the number (a
+    calendar reply cannot give one, so :func:`answer_problems` lets it pass)."""
+    if status == InvitationStatus.ACCEPTED and headcount is None:
+        return AttendanceError(N_("Say how many people will come (at least 1)."), field="headcount")
+    return None
 
 
 def normalise_delegates(text: str | None) -> str:

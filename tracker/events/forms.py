@@ -30,6 +30,7 @@ from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Pers
 from ..timemath import local_instant
 from ..vocabulary import AGENDA_KIND_LABELS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS, language_name
 from .services import (
+    DESCRIPTION_LENGTH,
     AgendaItemDetails,
     EventDetails,
     EventFilters,
@@ -64,7 +65,7 @@ class SeriesForm(MultilingualForm):
     """Create or edit a series."""
 
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_LENGTH)])
     commemorated_on = DateField(_l("Commemorated date"), validators=[Optional(), DateWithinBounds()])
 
     @staticmethod
@@ -103,7 +104,7 @@ class EventForm(MultilingualForm):
     series_id = SelectField(_l("Series"), coerce=optional_id)
     kind = SelectField(_l("Kind"), default=EventKind.CEREMONY.value)
     title = StringField(_l("Title"), validators=[DataRequired(), Length(max=300)])
-    description = TextAreaField(_l("Description"), validators=[Length(max=20_000)])
+    description = TextAreaField(_l("Description"), validators=[Length(max=DESCRIPTION_LENGTH)])
     venue_id = SelectField(_l("Venue"), coerce=optional_id)
     starts_on = DateField(_l("Start date"), validators=[InputRequired(), DateWithinBounds()])
     start_time = TimeField(_l("Start time"), validators=[Optional()])

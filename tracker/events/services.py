@@ -18,7 +18,15 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Select, exists, false, func, or_, select, true
 from sqlalchemy.orm import selectinload
 
-from ..bounds import AGENDA_DURATION, BoundsError, check_date, check_instant, check_number, check_span
+from ..bounds import (
+    AGENDA_DURATION,
+    RECORD_ID,
+    BoundsError,
+    check_date,
+    check_instant,
+    check_number,
+    check_span,
+)
 from ..directory.services import PersonDetails, create_person
 from ..errors import RuleError
 from ..extensions import db
@@ -70,6 +78,17 @@ REQUIRED = N_("This field is required.")
 NOT_A_CHOICE = N_("Not a valid choice.")
 #: The one message of the answer-deadline rule, wherever a deadline is set (event form, attendance page).
 DEADLINE_AFTER_END = N_("The deadline cannot be after the event ends.")
+#: The longest description of a series or an event (the forms' and the API's limit).
+DESCRIPTION_LENGTH = 20_000
+
+
+def event_zone(name: str) -> ZoneInfo | None:
+    """The time zone called ``name``, or ``None`` when there is none by that name (the form offers a list; a
+    command or the API may send anything, e.g. "Asia", a directory, or a path)."""
+    try:
+        return ZoneInfo(name)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError; "Asia" an IsADirectoryError
+        return None
 
 
 def _bounds_problem(check: Callable[..., None], *args: Any, **kwargs: Any) -> list[RuleError]:
@@ -169,6 +188,11 @@ def update_series(series: Series, details: SeriesDetails) -> Series:
     return series
 
 
+def series_query() -> Select[Any]:
+    """Every series (unordered: the caller orders); series are visible to everyone signed in."""
+    return select(Series)
+
+
 def series_page(page: int, per_page: int, user: User) -> tuple[Any, dict[int, int]]:
     """One page of series (newest remembered date first) and, per series on it, the events ``user`` sees.
 
@@ -244,9 +268,11 @@ def event_problems(details: EventDetails) -> list[RuleError]:
         problems.append(EventError(NOT_A_CHOICE, "kind"))
     if details.status not in tuple(EventStatus):
         problems.append(EventError(NOT_A_CHOICE, "status"))
-    try:
-        zone = ZoneInfo(details.timezone)
-    except (ValueError, KeyError):  # ZoneInfoNotFoundError is a KeyError
+    problems.extend(_reference_problems(details))
+    if set(details.languages or ()) - set(site_languages()):
+        problems.append(EventError(NOT_A_CHOICE, "languages"))
+    zone = event_zone(details.timezone)
+    if zone is None:
         return [*problems, EventError(NOT_A_CHOICE, "timezone")]
 
     span = _bounds_problem(check_span, details.starts_at, details.ends_at, zone, start_field="starts_on",
@@ -268,6 +294,19 @@ def event_problems(details: EventDetails) -> list[RuleError]:
         late = deadline_problem(details.answer_deadline, details.ends_at, "deadline_on")
         deadline = [late] if late else []
     problems.extend(deadline)
+    return problems
+
+
+def _reference_problems(details: EventDetails) -> list[RuleError]:
+    """The series, venue and presiding official named must exist: the form offers only those, a command or the
+    API may name any id (which the database would refuse with an error instead of a message)."""
+    problems: list[RuleError] = []
+    named: tuple[tuple[type[Series | Venue | Person], int | None, str], ...] = (
+        (Series, details.series_id, "series_id"), (Venue, details.venue_id, "venue_id"),
+        (Person, details.presiding_id, "presiding_id"))
+    for model, record_id, name in named:
+        if record_id is not None and (record_id not in RECORD_ID or db.session.get(model, record_id) is None):
+            problems.append(EventError(NOT_A_CHOICE, name))
     return problems
 
 
@@ -567,6 +606,15 @@ def find_clashes(schedule: Schedule, *, venue_id: int | None, people_ids: Iterab
     return clashes
 
 
+def event_clashes(details: EventDetails, event: Event | None = None) -> list[Clash]:
+    """What a new event (``event`` None) or a change of ``event`` to ``details`` would overlap: the same venue,
+    or its presiding official or a speaker of its agenda elsewhere. The pages and the API show these before
+    saving and save only when told to save anyway."""
+    return find_clashes(details, venue_id=details.venue_id,
+                        people_ids=event_people_ids(event, details.presiding_id),
+                        exclude_event_id=event.id if event is not None else None)
+
+
 def event_people_ids(event: Event | None, presiding_id: int | None) -> set[int]:
     """The people an event needs: its presiding official and its agenda speakers."""
     ids = {presiding_id} if presiding_id else set()
@@ -659,6 +707,33 @@ def remove_agenda_item(item: AgendaItem) -> None:
     db.session.flush()
     _renumber(event)
     db.session.flush()
+
+
+def replace_agenda(event: Event, items: Sequence[AgendaItemDetails]) -> list[AgendaItem]:
+    """Make ``event``'s agenda exactly ``items``, in that order (the whole list at once, as the API sends it).
+
+    The rules of adding, changing and removing items one at a time on the agenda page, checked for every item
+    before anything changes (raises the first problem). Like those, it leaves the SEQUENCE alone and announces
+    nothing: calendars read the agenda with the event. Items are changed in place in order, further ones are
+    added at the end and leftovers removed, so positions stay 1..n.
+    """
+    for details in items:
+        _refuse(agenda_item_problems(details))
+    _renumber(event)
+    current = list(event.agenda)
+    for item, details in zip(current, items, strict=False):
+        _apply_item(item, details)
+    for details in items[len(current):]:
+        item = AgendaItem(translations={})
+        _apply_item(item, details)
+        item.position = len(event.agenda) + 1
+        event.agenda.append(item)
+    for item in current[len(items):]:
+        event.agenda.remove(item)
+    db.session.flush()
+    _renumber(event)
+    db.session.flush()
+    return list(event.agenda)
 
 
 def move_agenda_item(item: AgendaItem, offset: int) -> bool:

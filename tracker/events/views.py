@@ -202,7 +202,7 @@ def create_event() -> tuple[str, int] | Response:
 
     def save() -> Event | list[services.Clash]:
         details = form.details()
-        clashes = services.find_clashes(details, venue_id=details.venue_id, people_ids={details.presiding_id})
+        clashes = services.event_clashes(details)
         if clashes and not form.confirm_overlaps.data:
             return clashes  # shown with WARNING_STATUS; nothing is saved
         return services.create_event(details, current_user)
@@ -240,12 +240,7 @@ def edit_event(event_id: int) -> tuple[str, int] | Response:
 
     def save() -> set[str] | list[services.Clash]:
         details = form.details()
-        clashes = services.find_clashes(
-            details,
-            venue_id=details.venue_id,
-            people_ids=services.event_people_ids(event, details.presiding_id),
-            exclude_event_id=event.id,
-        )
+        clashes = services.event_clashes(details, event)
         if clashes and not form.confirm_overlaps.data:
             return clashes  # shown with WARNING_STATUS; nothing is saved
         return services.update_event(event, details)

@@ -2,6 +2,7 @@
 
 from .events import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Series
 from .feeds import EventComponent, FeedGeneration, FeedValidator
+from .idempotency import IdempotentRequest
 from .invitations import AnswerChannel, AuditEntry, Invitation, InvitationStatus
 from .outbox import OutboxMessage
 from .pages import CachedPage
@@ -24,6 +25,7 @@ __all__ = [
     "EventStatus",
     "FeedGeneration",
     "FeedValidator",
+    "IdempotentRequest",
     "Invitation",
     "InvitationStatus",
     "OutboxMessage",

@@ -36,6 +36,8 @@ class AnswerChannel(StrEnum):
     LINK = "link"
     ON_BEHALF = "on_behalf"
     CALENDAR = "calendar"
+    #: Through the JSON API, by the token's owner.
+    API = "api"
 
 
 class Invitation(Model):
@@ -62,7 +64,7 @@ class Invitation(Model):
     note: Mapped[str] = mapped_column(Text, default="")
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    #: Page, signed link, on behalf (by an organiser) or calendar reply.
+    #: Page, signed link, on behalf (by an organiser), calendar reply or the API.
     answered_via: Mapped[str | None] = mapped_column(String(20))
     #: People who actually came, recorded at check-in.
     actual_attendance: Mapped[int | None]

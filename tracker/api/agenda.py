@@ -1,0 +1,121 @@
+"""``/api/v1/events/{id}/agenda``: an event's programme, read and replaced as one ordered list.
+
+Same rules as the agenda page (``tracker.events.services``): organisers and admins change it, and whoever may
+open the event's page may read it. Replacing the agenda, like editing it on the page, leaves the event's
+SEQUENCE alone and queues nothing (``replace_agenda``). The page's warning about a speaker who is elsewhere at
+the same time is not given here: there is no one to show it to before saving.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import gettext
+from sqlalchemy import select
+
+from ..auth.access import EVERYONE, ORGANISERS
+from ..bounds import RECORD_ID
+from ..events import services
+from ..events.visibility import may_see
+from ..extensions import db
+from ..models import AgendaItem, AgendaKind, Event, Person
+from . import fields as f
+from .access import api_user, token_required
+from .blueprint import Blueprint
+from .problems import abort
+
+blp = Blueprint("api_agenda", __name__, url_prefix="/api/v1/events",
+                description="An event's agenda: its items in order, with kinds, speakers and times.")
+
+_TITLE_LENGTH: int = f.column_length(AgendaItem.__table__.c.title)
+#: The agenda form's limit on notes (``tracker.events.forms.AgendaItemForm.notes``).
+_NOTES_LENGTH = 5_000
+#: More items than any programme has; a longer list is refused rather than stored.
+MAX_ITEMS = 200
+
+
+class AgendaItemSchema(f.Strict):
+    """One agenda item; its place in the list is its position."""
+
+    kind = f.String(required=True, validate=f.OneOf([kind.value for kind in AgendaKind]),
+                    metadata={"example": "speech"})
+    title = f.Texts(required=True, max_length=_TITLE_LENGTH)
+    speaker_id = f.Integer(allow_none=True, load_default=None, validate=f.Range(min=RECORD_ID.low, max=RECORD_ID.high),
+                           metadata={"description": "Id of the speaker in `/people`, or null."})
+    starts_at = f.Time(allow_none=True, load_default=None,
+                       metadata={"description": "Planned local start (the event's time zone); null: right after "
+                                                "the item before.", "example": "10:15"})
+    duration_minutes = f.Integer(allow_none=True, load_default=None,
+                                 metadata={"description": "Minutes (1–1440), or null."})
+    notes = f.String(load_default="", validate=f.Length(max=_NOTES_LENGTH))
+
+
+def _dump_item(item: AgendaItem) -> dict[str, Any]:
+    return {"kind": item.kind, "title": item.texts("title"), "speaker_id": item.speaker_id,
+            "starts_at": item.planned_start, "duration_minutes": item.duration_minutes, "notes": item.notes}
+
+
+def _dump(event: Event) -> list[dict[str, Any]]:
+    return [_dump_item(item) for item in sorted(event.agenda, key=lambda item: item.position)]
+
+
+def _event_or_404(event_id: int) -> Event:
+    event = services.event_for_page(event_id)
+    if event is not None and may_see(api_user(), event):
+        return event
+    abort(404)
+
+
+def _details(values: dict[str, Any]) -> services.AgendaItemDetails:
+    title, translations = f.split_texts(values["title"])
+    return services.AgendaItemDetails(
+        kind=values["kind"], title=title.strip(), speaker_id=values.get("speaker_id"),
+        planned_start=values.get("starts_at"), duration_minutes=values.get("duration_minutes"),
+        notes=(values.get("notes") or "").strip(), translations={"title": translations},
+    )
+
+
+#: The services' field names where the API's differ.
+_RENAMED = {"planned_start": "starts_at"}
+
+
+def _refuse_items(items: list[dict[str, Any]]) -> list[services.AgendaItemDetails]:
+    """The items as the service takes them; 422 naming each refused item's field (``2.title``) otherwise."""
+    errors: dict[str, list[str]] = {}
+    if len(items) > MAX_ITEMS:
+        abort(422, errors={"_schema": [gettext("At most %(max)s characters or items.", max=MAX_ITEMS)]})
+    speakers = {values["speaker_id"] for values in items if values.get("speaker_id")}
+    known = set(db.session.execute(select(Person.id).where(Person.id.in_(speakers))).scalars()) if speakers else set()
+    details = [_details(values) for values in items]
+    for index, (values, item) in enumerate(zip(items, details, strict=True)):
+        for problem in services.agenda_item_problems(item):
+            field = _RENAMED.get(problem.field or "", problem.field or "_schema")
+            errors.setdefault(f"{index}.{field}", []).append(problem.translated())
+        if values.get("speaker_id") and values["speaker_id"] not in known:
+            errors.setdefault(f"{index}.speaker_id", []).append(
+                gettext("No person has the id %(id)s.", id=values["speaker_id"]))
+    if errors:
+        abort(422, errors=errors)
+    return details
+
+
+@blp.route("/<int:event_id>/agenda", methods=["GET"])
+@token_required(*EVERYONE)
+@blp.etag
+@blp.response(200, AgendaItemSchema(many=True))
+def get_agenda(event_id: int) -> list[dict[str, Any]]:
+    """The agenda in order (whoever may see the event)."""
+    return _dump(_event_or_404(event_id))
+
+
+@blp.route("/<int:event_id>/agenda", methods=["PUT"])
+@token_required(*ORGANISERS)
+@blp.etag
+@blp.arguments(AgendaItemSchema(many=True))
+@blp.response(200, AgendaItemSchema(many=True))
+def replace_agenda(items: list[dict[str, Any]], event_id: int) -> list[dict[str, Any]]:
+    """Replace the whole agenda with the list given, in its order; send the agenda's ETag in If-Match."""
+    event = _event_or_404(event_id)
+    blp.check_etag(_dump(event), AgendaItemSchema(many=True))
+    services.replace_agenda(event, _refuse_items(items))
+    return _dump(event)
