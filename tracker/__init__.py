@@ -47,6 +47,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # here makes a bad value (an unreadable ALARMS) stop the start rather than the first email.
     Settings.from_config(app.config)
 
+    from .calendar.revalidation import install_feed_revalidation
     from .logs import register_log_masking
     from .security import register_security
     from .setup import (
@@ -64,6 +65,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     register_signal_receivers()
     register_errorhandlers(app)
     register_commands(app)
+    # Inside ProxyFix (register_security wraps what is there then): the fast path sees the client's scheme and host.
+    install_feed_revalidation(app)
     register_security(app)
     register_log_masking(app)
     return app

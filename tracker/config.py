@@ -19,6 +19,8 @@ CONTENT_LANGUAGE = "az"
 DEFAULTS: dict[str, Any] = {
     # flask-smorest (the JSON API, tracker/api): the description at /api/v1/openapi.json, OpenAPI 3.1. No
     # Swagger/ReDoc page: they load their scripts from a CDN, which the agency's network may not reach.
+    #: Answer a unit feed's matching conditional request (304) below Flask (tracker/calendar/revalidation.py).
+    "FEED_REVALIDATION_FAST_PATH": True,
     "API_TITLE": "tracker",
     "API_VERSION": "1",
     "OPENAPI_VERSION": "3.1.0",

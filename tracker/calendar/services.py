@@ -24,7 +24,7 @@ from sqlalchemy import Select, String, Table, and_, bindparam, func, literal, or
 from sqlalchemy import cast as cast_column
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
-from sqlalchemy.engine import CursorResult
+from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
@@ -154,11 +154,12 @@ _UNIT_BY_TOKEN = db.select(
 ).where(_UNITS.c.feed_token == bindparam("token"), _UNITS.c.active.is_(True))
 
 
-def unit_by_feed_token(token: str) -> FeedOwner | None:
-    """The active unit whose private feed ``token`` is, or ``None``."""
+def unit_by_feed_token(token: str, connection: Connection | None = None) -> FeedOwner | None:
+    """The active unit whose private feed ``token`` is, or ``None``. Read on the session's connection, or on
+    ``connection`` (the revalidation fast path, ``revalidation.py``, which has no session)."""
     if not token or len(token) > 64:
         return None
-    row = db.session.connection().execute(_UNIT_BY_TOKEN, {"token": token}).one_or_none()
+    row = (connection or db.session.connection()).execute(_UNIT_BY_TOKEN, {"token": token}).one_or_none()
     if row is None:
         return None
     recorded = None if row.etag is None else RecordedFeed(row.etag, row.last_modified, row.state_key)

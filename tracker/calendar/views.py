@@ -61,29 +61,30 @@ def _calendar_response(
         if not is_resource_modified(request.environ, etag=stored.etag, last_modified=stored.last_modified):
             # Answered here: Werkzeug's make_conditional would only compare the same validators again.
             unchanged = current_app.response_class(status=304)
-            return _with_calendar_headers(unchanged, stored.etag, stored.last_modified, filename, private,
+            return with_calendar_headers(unchanged, stored.etag, stored.last_modified, filename, private,
                                           conditional=False)
         stored = services.stored_feed(feed, state_key, with_body=True)  # the client holds another body
     if stored is not None and stored.body is not None:
         response = current_app.response_class(stored.body)
-        return _with_calendar_headers(response, stored.etag, stored.last_modified, filename, private)
+        return with_calendar_headers(response, stored.etag, stored.last_modified, filename, private)
     body = build()
     response = current_app.response_class(body)
     response.add_etag()  # Werkzeug's own strong ETag of the bytes: equal bytes, equal tags
     etag, _weak = response.get_etag()
     # A new body is recorded, with its state key; committed on return.
     last_modified = services.feed_last_modified(feed, etag or "", state_key=state_key, body=body)
-    return _with_calendar_headers(response, etag or "", last_modified, filename, private)
+    return with_calendar_headers(response, etag or "", last_modified, filename, private)
 
 
 def _is_conditional() -> bool:
     return "If-None-Match" in request.headers or "If-Modified-Since" in request.headers
 
 
-def _with_calendar_headers(
+def with_calendar_headers(
     response: Response, etag: str, last_modified: datetime | None, filename: str | None, private: bool,
     *, conditional: bool = True,
 ) -> Response:
+    """The headers of every calendar answer (type, validators, caching), here and in ``revalidation.py``'s 304."""
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.set_etag(etag)
     if last_modified is not None:
