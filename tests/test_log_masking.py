@@ -200,3 +200,17 @@ def test_gunicorn_access_and_error_logs_mask_tokens(tmp_path, monkeypatch):
     assert "Booting worker" in errors  # the error log was written, and through the same logger
     for log in (access, errors):
         assert answer_token not in log and feed_token not in log
+
+
+@pytest.mark.parametrize(("line", "masked"), [
+    ("Authorization: Bearer trk_AbCd0123456789_-AbCd0123456789_-AbCd0123456", "Authorization: Bearer trk_***"),
+    ("flask tokens revoke hr@example.org trk_ab12cd", "flask tokens revoke hr@example.org trk_***"),
+    ('{"Authorization": "Bearer trk_x-Y_z"} GET /events', '{"Authorization": "Bearer trk_***"} GET /events'),
+])
+def test_api_tokens_are_masked_wherever_they_are(line, masked):
+    assert mask_tokens(line) == masked
+    assert mask_tokens(masked) == masked
+
+
+def test_words_merely_containing_the_marker_are_left_alone():
+    assert mask_tokens("GET /api/v1/units?q=ptrk_x") == "GET /api/v1/units?q=ptrk_x"

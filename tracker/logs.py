@@ -1,4 +1,5 @@
-"""Keep secret tokens out of log lines: answer links, unit feeds and password resets carry one in their path.
+"""Keep secret tokens out of log lines: answer links, unit feeds and password resets carry one in their path,
+and an API token (``trk_…``) may appear anywhere (a header or a command line logged by mistake).
 
 Whoever reads a request log must not be able to answer for a unit, follow its private calendar or set
 someone's password. :func:`mask_tokens` is the one rule; :data:`TOKEN_FILTER` applies it to every record of
@@ -16,6 +17,8 @@ from typing import Any
 from flask import Flask
 from gunicorn.glogging import Logger as GunicornLogger
 
+from .auth.tokens import TOKEN_PREFIX
+
 #: What a token is replaced by. Nothing of it is kept: an answer token starts with its (unsecret, shared)
 #: base64 payload, so a prefix would identify nothing, and a feed token's prefix would only weaken it.
 MASK = "***"
@@ -31,12 +34,17 @@ _TOKEN_IN_PATH = re.compile(
 )
 #: Query parameters that carry a credential (``?token=…``), whatever the path.
 _TOKEN_IN_QUERY = re.compile(r"(?P<prefix>[?&;](?:token|reset_token|signature)=)[^&#\s\"']+", re.IGNORECASE)
+#: An API token wherever it is (``Authorization: Bearer trk_…``), however much of it: its marker
+#: (:data:`~tracker.auth.tokens.TOKEN_PREFIX`, not secret) stays so the line still says what was there.
+_API_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])" + re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]+")
 
 
 def mask_tokens(text: str) -> str:
-    """``text`` with the token of every answer, feed and reset path (and ``?token=``) replaced by ``***``."""
+    """``text`` with the token of every answer, feed and reset path (and ``?token=``) replaced by ``***``, and
+    every API token by ``trk_***``."""
     text = _TOKEN_IN_PATH.sub(lambda m: f"{m['prefix']}{MASK}{m['suffix'] or ''}", text)
-    return _TOKEN_IN_QUERY.sub(lambda m: f"{m['prefix']}{MASK}", text)
+    text = _TOKEN_IN_QUERY.sub(lambda m: f"{m['prefix']}{MASK}", text)
+    return _API_TOKEN.sub(TOKEN_PREFIX + MASK, text)
 
 
 class TokenMaskingFilter(logging.Filter):

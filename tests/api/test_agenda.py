@@ -28,10 +28,12 @@ def test_organiser_replaces_the_agenda_in_order(app, api_client, make_event, mak
     items = [*ITEMS[:2], {**ITEMS[2], "speaker_id": speaker.id}]
     response = _put(api, event, items)
     assert response.status_code == 200, response.json
-    assert [item["kind"] for item in response.json] == ["opening", "silence", "speech"]
-    assert response.json[0]["title"] == {"az": "Açılış", "en": "Opening"}
-    assert response.json[0]["starts_at"].startswith("10:00")
-    assert response.json[2]["speaker_id"] == speaker.id and response.json[2]["notes"] == "Lectern left"
+    assert response.json["next_cursor"] is None
+    answered = response.json["items"]
+    assert [item["kind"] for item in answered] == ["opening", "silence", "speech"]
+    assert answered[0]["title"] == {"az": "Açılış", "en": "Opening"}
+    assert answered[0]["starts_at"].startswith("10:00")
+    assert answered[2]["speaker_id"] == speaker.id and answered[2]["notes"] == "Lectern left"
     read = api.get(_url(event))
     assert read.json == response.json and read.headers["ETag"] == response.headers["ETag"]
     shorter = _put(api, event, [ITEMS[1]])
@@ -55,7 +57,7 @@ def test_an_empty_list_clears_the_agenda(api_client, make_event):
     api = api_client("admin")
     event = make_event(agenda=[{"kind": "speech", "title": "Speech"}])
     response = _put(api, event, [])
-    assert response.status_code == 200 and response.json == []
+    assert response.status_code == 200 and response.json == {"items": [], "next_cursor": None}
 
 
 def test_a_change_needs_the_current_etag(api_client, make_event):
@@ -67,7 +69,7 @@ def test_a_change_needs_the_current_etag(api_client, make_event):
     stale = _put(api, event, ITEMS[:1], etag)
     assert stale.status_code == 412
     assert stale.content_type == "application/problem+json"
-    assert len(api.get(_url(event)).json) == 3
+    assert len(api.get(_url(event)).json["items"]) == 3
 
 
 def test_items_the_rules_refuse_are_422_beside_their_field(api_client, make_event):
@@ -87,7 +89,7 @@ def test_items_the_rules_refuse_are_422_beside_their_field(api_client, make_even
     assert nobody.status_code == 422 and "0.speaker_id" in nobody.json["errors"]
     not_a_list = _put(api, event, {"kind": "speech"})
     assert not_a_list.status_code == 422
-    assert api.get(_url(event)).json == []
+    assert api.get(_url(event)).json["items"] == []
 
 
 def test_everyone_who_may_see_the_event_reads_its_agenda(api_client, make_event):
@@ -97,7 +99,7 @@ def test_everyone_who_may_see_the_event_reads_its_agenda(api_client, make_event)
         api = api_client(role)
         response = api.get(_url(event))
         assert response.status_code == 200, role
-        assert response.json[0]["title"] == {"az": "Speech"}
+        assert response.json["items"][0]["title"] == {"az": "Speech"}
         assert response.headers["ETag"]
     assert api_client("organiser").get(_url(draft)).status_code == 200
     for role in ("press", "representative"):

@@ -288,3 +288,23 @@ def test_the_api_channel_has_a_label_in_every_language(app):
             with force_locale(language):
                 labels[language] = channel_label("api")
     assert labels == {"az": "API vasitəsilə", "ru": "через API", "en": "through the API"}
+
+
+def test_a_walk_in_has_no_answer_to_give(api_client, make_event, make_unit, make_invitation):
+    api = api_client("organiser")
+    event = make_event()
+    make_invitation(event, make_unit("CIT"), walk_in=True)
+    refused = _answer(api, event, "CIT", {"status": "accepted", "headcount": 2})
+    assert refused.status_code == 409
+    assert refused.json["detail"] == "Answers for this event are closed."
+
+
+def test_check_in_of_a_draft_is_refused_with_the_services_message(api_client, make_event, make_unit,
+                                                                   make_invitation):
+    api = api_client("organiser")
+    draft = make_event(status="draft")
+    make_invitation(draft, make_unit("CIT"))
+    refused = api.patch(_url(draft, "CIT"), json={"actual_attendance": 2},
+                        headers={"If-Match": api.get(_url(draft, "CIT")).headers["ETag"]})
+    assert refused.status_code == 409
+    assert refused.json["detail"] == "Attendance can be recorded only for scheduled or held events."

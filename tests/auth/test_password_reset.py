@@ -11,8 +11,9 @@ from itsdangerous import TimestampSigner
 from tests.auth.conftest import sign_in, signed_in
 from tests.helpers import PASSWORD
 from tracker.auth.reset import make_reset_token
+from tracker.auth.tokens import create_token, user_for_token
 from tracker.extensions import db
-from tracker.models import OutboxMessage, User
+from tracker.models import ApiToken, OutboxMessage, User
 
 NEW = "a brand new password"
 
@@ -156,3 +157,17 @@ def test_new_password_follows_the_length_rule_and_the_link_stays_usable(app, cli
     differ = _set(client, path, NEW, NEW + "!")
     assert differ.status_code == 422 and 'id="confirm-error"' in differ.get_data(as_text=True)
     assert _set(client, path).status_code == 302
+
+
+def test_reset_revokes_the_accounts_api_tokens(app, client, make_user):
+    """Account recovery: a token whoever took the account over made must stop working too (a routine change
+    keeps them: tests/auth/test_tokens.py)."""
+    user, other = make_user("organiser"), make_user("organiser")
+    with app.app_context():
+        raws = [create_token(db.session.get(User, owner.id), "portal")[1] for owner in (user, user, other)]
+        db.session.commit()
+    assert _set(client, _request_link(app, client, user)).headers["Location"] == "/login"
+    with app.app_context():
+        assert [user_for_token(raw) is not None for raw in raws] == [False, False, True]
+        assert all(token.revoked_at is not None for token in db.session.execute(
+            db.select(ApiToken).where(ApiToken.user_id == user.id)).scalars())

@@ -239,3 +239,12 @@ def test_a_password_change_leaves_tokens_working(app: Flask, client: Any, login:
         "current_password": PASSWORD, "password": "another long one", "confirm": "another long one"})
     assert response.status_code == 302
     assert _check(app, raw) is not None
+
+
+def test_a_routine_password_change_keeps_the_tokens(app: Flask, client: Any, login: Callable[..., User]) -> None:
+    user = login("organiser")
+    raw = _token_for(app, user)
+    response = client.post("/account/password", data={
+        "current_password": PASSWORD, "password": "a brand new password", "confirm": "a brand new password"})
+    assert response.status_code == 302
+    assert _check(app, raw) is not None

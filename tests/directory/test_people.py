@@ -137,3 +137,12 @@ def test_press_cannot_manage_people(client, login, make_person):
     assert client.get("/people").status_code == 403
     assert client.post("/people/new", data=_form()).status_code == 403
     assert client.post(f"/people/{person.id}/delete").status_code == 403
+
+
+def test_a_full_name_of_control_characters_only_is_missing(app, client, login):
+    login("organiser")
+    response = client.post("/people/new", data=_form(full_name="\x00\x02"))
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "full_name") == "A person needs a full name."
+    with app.app_context():
+        assert db.session.execute(db.select(Person)).first() is None

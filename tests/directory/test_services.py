@@ -12,6 +12,8 @@ from tracker.directory.services import (
     create_person,
     create_unit,
     create_venue,
+    find_unit_by_code,
+    find_units_by_codes,
     normalise_emails,
     remove_unit,
     units_page,
@@ -144,3 +146,25 @@ def test_units_page_searches_code_and_name(app):
         create_unit(UnitDetails(code="IT", name="Information Technology"))
         assert [unit.code for unit in units_page("citizen", 1, 10).items] == ["CIT"]
         assert [unit.code for unit in units_page("", 1, 1).items] == ["CIT"]
+
+
+def test_a_code_no_unit_can_have_finds_nothing(app):
+    """Not even a query: a NUL byte would be refused by PostgreSQL (a server error instead of "not found")."""
+    with app.app_context():
+        unit = create_unit(UnitDetails(code="CIT", name="Centre"))
+        assert find_unit_by_code(" cit ") is unit
+        for code in ("CIT\x00", "\x00", "C IT", "ÇIT", "C" * 33, ""):
+            assert find_unit_by_code(code) is None, code
+        assert find_units_by_codes(["cit", "A\x00", "NONE"]) == {"cit": unit}
+        assert find_units_by_codes(["\x00"]) == {}
+
+
+@pytest.mark.parametrize("blank", ["", "  ", "\x00", " \x01\x7f\x00 "])
+def test_a_required_text_of_control_characters_only_is_missing(app, blank):
+    with app.app_context():
+        for make, field_name in ((lambda: create_unit(UnitDetails(code="NEW", name=blank)), "name"),
+                                 (lambda: create_person(PersonDetails(full_name=blank)), "full_name"),
+                                 (lambda: create_venue(VenueDetails(name=blank)), "name")):
+            with pytest.raises(DirectoryError) as caught:
+                make()
+            assert caught.value.field == field_name

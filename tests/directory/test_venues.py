@@ -113,3 +113,13 @@ def test_representative_cannot_manage_venues(client, login, make_venue):
     login("representative")
     assert client.get("/venues").status_code == 403
     assert client.post(f"/venues/{venue.id}/edit", data=_form()).status_code == 403
+
+
+def test_a_name_of_control_characters_only_is_missing(app, client, login):
+    """``\\x00`` passes "required" but would be stored empty (the stored-text rule removes it): refused."""
+    login("organiser")
+    response = client.post("/venues/new", data=_form(name=" \x00\x01 "))
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "name") == "A venue needs a name."
+    with app.app_context():
+        assert db.session.execute(db.select(Venue)).first() is None

@@ -9,7 +9,14 @@ import pytest
 
 from tests.events.data import agenda_form
 from tests.helpers import CONFIRMED, assert_asks, baku, field_error
-from tracker.events.services import run_of_show
+from tracker.events.services import (
+    AgendaItemDetails,
+    EventError,
+    add_agenda_item,
+    agenda_problems,
+    replace_agenda,
+    run_of_show,
+)
 from tracker.extensions import db
 from tracker.models import AgendaItem, Event, Person
 
@@ -84,12 +91,15 @@ def test_organiser_adds_a_new_person_on_the_spot(app, client, login, ceremony):
     ("overrides", "field_id", "message"),
     [
         ({"title": ""}, "title", "This field is required."),
+        ({"title": "\x00\x1f"}, "title", "This field is required."),
         ({"kind": "dance"}, "kind", "Not a valid choice."),
         ({"speaker_id": "424242"}, "speaker_id", "Not a valid choice."),
         ({"duration_minutes": "0"}, "duration_minutes", "Number must be between 1 and 1440."),
         ({"duration_minutes": "ten"}, "duration_minutes", "Not a valid integer value."),
         ({"planned_start": "25:00"}, "planned_start", "Not a valid time value."),
         ({"new_speaker_rank": "colonel"}, "new_speaker_name", "Give the new person's full name."),
+        ({"new_speaker_name": "\x00", "new_speaker_rank": "colonel"}, "new_speaker_name",
+         "Give the new person's full name."),
     ],
 )
 def test_invalid_item_is_refused_with_the_error_beside_its_field(app, client, login, ceremony, overrides,
@@ -251,3 +261,19 @@ def test_removing_an_item_asks_first_and_an_unconfirmed_post_changes_nothing(app
     assert _agenda(app, ceremony.id) == [(1, "Silence"), (2, "Speech"), (3, "Review")]
     editor = client.get(f"/events/{ceremony.id}/agenda").get_data(as_text=True)
     assert 'data-confirm="Remove “Silence” from the agenda?" data-confirm-yes="Yes, remove"' in unescape(editor)
+
+
+def test_a_speaker_must_be_in_the_directory_whoever_stores_the_item(app, ceremony, make_person):
+    """The rule is the services' (the page's select and the API both end there), not a view's."""
+    speaker = make_person()
+    with app.app_context():
+        event = db.session.get(Event, ceremony.id)
+        unknown = AgendaItemDetails(kind="speech", title="Speech", speaker_id=424242)
+        known = AgendaItemDetails(kind="speech", title="Speech", speaker_id=speaker.id)
+        for store in (lambda: add_agenda_item(event, unknown), lambda: replace_agenda(event, [known, unknown])):
+            with pytest.raises(EventError) as caught:
+                store()
+            assert caught.value.field == "speaker_id"
+        assert [[p.field for p in problems] for problems in agenda_problems([known, unknown])] == [[], ["speaker_id"]]
+        db.session.rollback()
+    assert len(_agenda(app, ceremony.id)) == 3

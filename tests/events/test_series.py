@@ -35,6 +35,7 @@ def test_organiser_creates_a_series_with_its_commemorated_date(app, client, logi
     ("overrides", "field_id", "message"),
     [
         ({"title": ""}, "title", "This field is required."),
+        ({"title": " \x00\x01\x7f "}, "title", "This field is required."),
         ({"commemorated_on": "26 Feb 1992"}, "commemorated_on", "Not a valid date value."),
         ({"title": "x" * 301}, "title", "Field cannot be longer than 300 characters."),
     ],

@@ -11,25 +11,22 @@ from __future__ import annotations
 from typing import Any
 
 from flask_babel import gettext
-from sqlalchemy import select
 
 from ..auth.access import EVERYONE, ORGANISERS
 from ..bounds import RECORD_ID
 from ..events import services
 from ..events.visibility import may_see
-from ..extensions import db
-from ..models import AgendaItem, AgendaKind, Event, Person
+from ..models import AgendaItem, AgendaKind, Event
 from . import fields as f
 from .access import api_user, token_required
 from .blueprint import Blueprint
+from .pagination import Page, page_schema
 from .problems import abort
 
 blp = Blueprint("api_agenda", __name__, url_prefix="/api/v1/events",
                 description="An event's agenda: its items in order, with kinds, speakers and times.")
 
 _TITLE_LENGTH: int = f.column_length(AgendaItem.__table__.c.title)
-#: The agenda form's limit on notes (``tracker.events.forms.AgendaItemForm.notes``).
-_NOTES_LENGTH = 5_000
 #: More items than any programme has; a longer list is refused rather than stored.
 MAX_ITEMS = 200
 
@@ -47,7 +44,7 @@ class AgendaItemSchema(f.Strict):
                                                 "the item before.", "example": "10:15"})
     duration_minutes = f.Integer(allow_none=True, load_default=None,
                                  metadata={"description": "Minutes (1–1440), or null."})
-    notes = f.String(load_default="", validate=f.Length(max=_NOTES_LENGTH))
+    notes = f.String(load_default="", validate=f.Length(max=services.AGENDA_NOTES_LENGTH))
 
 
 def _dump_item(item: AgendaItem) -> dict[str, Any]:
@@ -55,8 +52,13 @@ def _dump_item(item: AgendaItem) -> dict[str, Any]:
             "starts_at": item.planned_start, "duration_minutes": item.duration_minutes, "notes": item.notes}
 
 
-def _dump(event: Event) -> list[dict[str, Any]]:
-    return [_dump_item(item) for item in sorted(event.agenda, key=lambda item: item.position)]
+AgendaPageSchema = page_schema(AgendaItemSchema, "AgendaPage")
+
+
+def _page(event: Event) -> Page[dict[str, Any]]:
+    """The agenda as every list answers, ``{items, next_cursor}``: one page, since it holds at most
+    :data:`MAX_ITEMS` items (``next_cursor`` null)."""
+    return Page([_dump_item(item) for item in sorted(event.agenda, key=lambda item: item.position)], None)
 
 
 def _event_or_404(event_id: int) -> Event:
@@ -84,16 +86,11 @@ def _refuse_items(items: list[dict[str, Any]]) -> list[services.AgendaItemDetail
     errors: dict[str, list[str]] = {}
     if len(items) > MAX_ITEMS:
         abort(422, errors={"_schema": [gettext("At most %(max)s characters or items.", max=MAX_ITEMS)]})
-    speakers = {values["speaker_id"] for values in items if values.get("speaker_id")}
-    known = set(db.session.execute(select(Person.id).where(Person.id.in_(speakers))).scalars()) if speakers else set()
     details = [_details(values) for values in items]
-    for index, (values, item) in enumerate(zip(items, details, strict=True)):
-        for problem in services.agenda_item_problems(item):
+    for index, problems in enumerate(services.agenda_problems(details)):
+        for problem in problems:
             field = _RENAMED.get(problem.field or "", problem.field or "_schema")
             errors.setdefault(f"{index}.{field}", []).append(problem.translated())
-        if values.get("speaker_id") and values["speaker_id"] not in known:
-            errors.setdefault(f"{index}.speaker_id", []).append(
-                gettext("No person has the id %(id)s.", id=values["speaker_id"]))
     if errors:
         abort(422, errors=errors)
     return details
@@ -102,20 +99,21 @@ def _refuse_items(items: list[dict[str, Any]]) -> list[services.AgendaItemDetail
 @blp.route("/<int:event_id>/agenda", methods=["GET"])
 @token_required(*EVERYONE)
 @blp.etag
-@blp.response(200, AgendaItemSchema(many=True))
-def get_agenda(event_id: int) -> list[dict[str, Any]]:
-    """The agenda in order (whoever may see the event)."""
-    return _dump(_event_or_404(event_id))
+@blp.response(200, AgendaPageSchema)
+def get_agenda(event_id: int) -> Page[dict[str, Any]]:
+    """The agenda in order (whoever may see the event), as one page: at most 200 items, so `next_cursor` is null."""
+    return _page(_event_or_404(event_id))
 
 
 @blp.route("/<int:event_id>/agenda", methods=["PUT"])
 @token_required(*ORGANISERS)
 @blp.etag
 @blp.arguments(AgendaItemSchema(many=True))
-@blp.response(200, AgendaItemSchema(many=True))
-def replace_agenda(items: list[dict[str, Any]], event_id: int) -> list[dict[str, Any]]:
-    """Replace the whole agenda with the list given, in its order; send the agenda's ETag in If-Match."""
+@blp.response(200, AgendaPageSchema)
+def replace_agenda(items: list[dict[str, Any]], event_id: int) -> Page[dict[str, Any]]:
+    """Replace the whole agenda with the list given, in its order; send the agenda's ETag in If-Match. Answers the
+    new agenda as `GET` does."""
     event = _event_or_404(event_id)
-    blp.check_etag(_dump(event), AgendaItemSchema(many=True))
+    blp.check_etag(_page(event), AgendaPageSchema)
     services.replace_agenda(event, _refuse_items(items))
-    return _dump(event)
+    return _page(event)

@@ -10,6 +10,7 @@ from flask_babel import gettext, lazy_gettext
 
 from ..i18n import primary_language, site_languages
 from ..models.types import TranslatableMixin
+from ..text import clean_text
 
 
 class Strict(ma.Schema):
@@ -68,8 +69,14 @@ class String(ma.fields.String):
 
 
 class Integer(ma.fields.Integer):
+    """A whole number, strictly: ``5.5``, ``5.0``, ``"12"`` and ``true`` are refused, never rounded or read. In a query
+    string, whole-number text is one (``?limit=20``; the blueprint's parser reads it)."""
+
     default_error_messages = _messages(invalid=lazy_gettext("Not a valid whole number."),
                                        too_large=lazy_gettext("Number too large."))
+
+    def __init__(self, *, strict: bool = True, **kwargs: Any) -> None:
+        super().__init__(strict=strict, **kwargs)
 
 
 class Boolean(ma.fields.Boolean):
@@ -130,8 +137,10 @@ class OneOf(ma.validate.OneOf):
 class Texts(ma.fields.Dict):
     """A text entered per language: ``{"az": "…", "ru": "…", "en": "…"}``, keys among the site's languages.
 
-    On input the primary language's text is required when the field is (``primary_required``), like the forms;
-    on output every stored language's text is given (read with :meth:`TranslatableMixin.texts`).
+    On input each text is cleaned as it will be stored (:func:`tracker.text.clean_text`: a text of control
+    characters only is empty), and the primary language's text is required when the field is
+    (``primary_required``), like the forms; on output every stored language's text is given (read with
+    :meth:`TranslatableMixin.texts`).
     """
 
     default_error_messages = _messages(invalid=lazy_gettext("Not a valid object: give a text per language."))
@@ -156,6 +165,7 @@ class Texts(ma.fields.Dict):
         unknown = sorted(set(texts) - set(site_languages()))
         if unknown:
             raise ma.ValidationError(gettext("Unknown language: %(codes)s.", codes=", ".join(unknown)))
+        texts = {language: clean_text(text) for language, text in texts.items()}
         partial = getattr(self.parent, "partial", None) is True  # a PATCH: the stored texts fill in
         if self.primary_required and not partial and not (texts.get(primary_language()) or "").strip():
             raise ma.ValidationError(gettext("The text in the primary language (%(code)s) is required.",

@@ -16,6 +16,7 @@ about a day of keyed requests.
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 from collections.abc import Callable
 from datetime import timedelta
@@ -91,10 +92,22 @@ def lock_id(user_id: int, key: str) -> int:
 
 
 def _request_hash() -> str:
-    """sha256 of the method, the path (with its query) and the sha256 of the body."""
-    body = hashlib.sha256(request.get_data(cache=True)).hexdigest()
+    """sha256 of the method, the path (with its query) and the sha256 of the body (:func:`_canonical_body`)."""
+    body = hashlib.sha256(_canonical_body()).hexdigest()
     path = request.path + (f"?{request.query_string.decode('latin-1')}" if request.query_string else "")
     return hashlib.sha256(f"{request.method}\n{path}\n{body}".encode()).hexdigest()
+
+
+def _canonical_body() -> bytes:
+    """A JSON body in one form (keys sorted, no spaces), so the same request sent with other whitespace or key order
+    is the same request; any other body (not JSON, or JSON that cannot be read) as its bytes."""
+    raw = request.get_data(cache=True)
+    if not request.is_json:
+        return raw
+    try:
+        return json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    except (ValueError, RecursionError):
+        return raw
 
 
 def _replay(stored: IdempotentRequest) -> Response:

@@ -16,7 +16,7 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_smorest.exceptions import PreconditionFailed
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -24,6 +24,7 @@ from ..attendance import services
 from ..attendance.views import ANSWERERS
 from ..auth.access import ORGANISERS
 from ..bounds import HEADCOUNT
+from ..directory.services import find_unit_by_code, find_units_by_codes
 from ..events.visibility import may_see
 from ..extensions import db
 from ..models import AnswerChannel, Event, Invitation, Role, Unit
@@ -132,10 +133,12 @@ def _sees_own_unit_only() -> bool:
 
 def _invitation_or_404(event: Event, code: str) -> Invitation:
     """The event's invitation of the unit ``code`` (any case), if the caller may see it; 404 otherwise."""
+    unit = find_unit_by_code(code)
+    if unit is None:
+        abort(404)
     query = (
-        select(Invitation).join(Invitation.unit)
-        .where(Invitation.event_id == event.id, func.lower(Unit.code) == func.lower(code.strip()))
-        .options(contains_eager(Invitation.unit), selectinload(Invitation.answered_by))
+        select(Invitation).where(Invitation.event_id == event.id, Invitation.unit_id == unit.id)
+        .options(selectinload(Invitation.answered_by))
     )
     invitation = db.session.execute(query).scalar_one_or_none()
     if invitation is not None and (not _sees_own_unit_only() or invitation.unit_id == api_user().unit_id):
@@ -178,8 +181,7 @@ def list_invitations(args: dict[str, Any], event_id: int) -> Page[dict[str, Any]
 def _units_named(codes: list[str]) -> list[Unit]:
     """The active units with ``codes`` (any case); 422 naming the codes no unit has, or whose unit is inactive."""
     wanted = {code.strip().lower() for code in codes}
-    found = {unit.code.lower(): unit for unit in db.session.execute(
-        select(Unit).where(func.lower(Unit.code).in_(wanted))).scalars()}
+    found = find_units_by_codes(wanted)
     errors = [gettext("No unit has the code %(code)s.", code=code) for code in sorted(wanted - set(found))]
     errors += [gettext("The unit %(code)s is not active.", code=unit.code)
                for key, unit in sorted(found.items()) if not unit.active]
@@ -241,7 +243,7 @@ def answer(values: dict[str, Any], event_id: int, code: str) -> dict[str, Any]:
     event = _event_or_404(event_id)
     invitation = _invitation_or_404(event, code)
     _check_etag(invitation)
-    if invitation.walk_in or not services.answers_open(event):
+    if not services.may_be_answered(invitation):
         abort(409, message=gettext("Answers for this event are closed."))
     details = services.AnswerDetails(status=values["status"], headcount=values.get("headcount"),
                                      delegates=values.get("delegates") or "", note=values.get("note") or "")
@@ -275,10 +277,11 @@ def check_in(values: dict[str, Any], event_id: int, code: str) -> dict[str, Any]
     event = _event_or_404(event_id)
     invitation = _invitation_or_404(event, code)
     _check_etag(invitation)
-    if not services.check_in_open(event):
-        abort(409, message=gettext("Attendance can be recorded only for scheduled or held events."))
     renamed = {"": "actual_attendance", f"came_{invitation.id}": "actual_attendance"}
     with refusals_as_problems(renamed):
-        services.record_check_in(event, {invitation.id: values["actual_attendance"]}, by_user=api_user())
+        try:
+            services.record_check_in(event, {invitation.id: values["actual_attendance"]}, by_user=api_user())
+        except services.CheckInClosed as error:
+            abort(409, message=error.translated())
     blp.set_etag(_etag_data(invitation))
     return _dump(invitation)

@@ -51,6 +51,10 @@ class AnswersClosed(AttendanceError):
     """The event no longer takes answers (deadline passed, cancelled or held)."""
 
 
+class CheckInClosed(AttendanceError):
+    """The event takes no check-in (it is a draft or cancelled)."""
+
+
 class StaleAnswer(AttendanceError):
     """The answer was changed by someone else since the form was shown; nothing was written.
 
@@ -68,6 +72,12 @@ class StaleAnswer(AttendanceError):
 def answers_open(event: Event, now: datetime | None = None) -> bool:
     """Whether units may still answer: the event is scheduled and its deadline has not passed."""
     return event.status == EventStatus.SCHEDULED and (now or utcnow()) < event.answers_close_at
+
+
+def may_be_answered(invitation: Invitation, now: datetime | None = None) -> bool:
+    """Whether ``invitation``'s answer may be given or changed now: it is a real invitation (a walk-in has no
+    answer) and its event takes answers (:func:`answers_open`). The answer pages and the API ask this."""
+    return not invitation.walk_in and answers_open(invitation.event, now)
 
 
 def answer_problems(event: Event, status: str | None, headcount: int | None) -> list[AttendanceError]:
@@ -455,10 +465,10 @@ def check_in_open(event: Event) -> bool:
 def record_check_in(event: Event, counts: dict[int, int | None], *, by_user: User | None) -> int:
     """Record how many people came per invitation (``{invitation_id: people or None}``); returns changes.
 
-    Ids of other events' invitations are ignored.
+    Ids of other events' invitations are ignored. Raises :class:`CheckInClosed` when the event takes no check-in.
     """
     if not check_in_open(event):
-        raise AttendanceError(N_("Attendance can be recorded only for scheduled or held events."))
+        raise CheckInClosed(N_("Attendance can be recorded only for scheduled or held events."))
     # Every number first, so that a refused one leaves every row as it was.
     for invitation_id, came in counts.items():
         if came is not None and came < 0:
@@ -485,7 +495,7 @@ def record_check_in(event: Event, counts: dict[int, int | None], *, by_user: Use
 def add_walk_in(event: Event, unit: Unit, came: int, *, by_user: User | None) -> Invitation:
     """Record people from a unit that was not invited (an invitation marked ``walk_in``)."""
     if not check_in_open(event):
-        raise AttendanceError(N_("Attendance can be recorded only for scheduled or held events."))
+        raise CheckInClosed(N_("Attendance can be recorded only for scheduled or held events."))
     if came < 1:
         raise AttendanceError(N_("A walk-in brings at least 1 person."), field="came")
     check_number(came, HEADCOUNT, "came", AttendanceError)

@@ -95,7 +95,7 @@ def _answer_page(invitation: Invitation, *, via: str, by_user: User | None, temp
     """
     event = invitation.event
     form = AnswerForm(event=event)
-    is_open = services.answers_open(event) and not invitation.walk_in
+    is_open = services.may_be_answered(invitation)
     status = 200
     conflict: dict[str, Any] | None = None
     if request.method == "POST" and not is_open:

@@ -25,6 +25,7 @@ from ..i18n import N_
 from ..models import Role, Unit, User, users
 from ..models.constraints import violated
 from ..models.users import UNIQUE_EMAIL
+from .tokens import revoke_all_tokens
 
 #: Smallest password length accepted anywhere (sign-up by an admin, the CLI, a reset).
 MIN_PASSWORD_LENGTH = 8
@@ -202,14 +203,19 @@ def update_user(user: User, changes: AccountChanges, *, acting: User) -> User:
     return user
 
 
-def set_user_password(user: User, password: str) -> User:
-    """Replace the password of ``user`` (an admin's reset, a reset link, a change by the person).
+def set_user_password(user: User, password: str, *, keep_tokens: bool = False) -> User:
+    """Replace the password of ``user`` (a reset link, an admin's reset, a change by the person).
 
-    Every session and remember cookie of the account ends: whoever knew the old password is out.
+    Every session and remember cookie of the account ends: whoever knew the old password is out. A reset is
+    account recovery, so it also revokes the account's API tokens (:func:`tracker.auth.tokens.revoke_all_tokens`):
+    whoever took the account over may have made one. ``keep_tokens``: a routine change by the person, who proved
+    they know the current password (:func:`change_own_password`), leaves them working.
     """
     check_password_rule(password)
     user.set_password(password)
     end_all_sessions(user)
+    if not keep_tokens:
+        revoke_all_tokens(user)
     return user
 
 
@@ -217,7 +223,7 @@ def change_own_password(user: User, current_password: str, new_password: str) ->
     """The signed-in person replaces their password; they must give the current one."""
     if not check_password_hash(user.password_hash, current_password):
         raise AccountError(N_("The current password is wrong."), "current_password")
-    return set_user_password(user, new_password)
+    return set_user_password(user, new_password, keep_tokens=True)
 
 
 def is_safe_next(target: str | None) -> bool:

@@ -1,10 +1,12 @@
 """API tokens: making, checking and revoking the bearer tokens the JSON API accepts.
 
 A token acts as its owner, with the owner's current role and unit: a token of a deactivated account
-authenticates nobody. Ending a person's sessions (sign-out everywhere, a password change or reset) leaves
-their tokens working: a token is a separate credential that the person revokes on its own (on the tokens
-page or with ``flask tokens revoke``), so a routine password change does not break the portal's
-integration. Deactivating the account stops them all.
+authenticates nobody. Ending a person's sessions (sign-out everywhere) or a routine password change by the
+person (who gives the current one) leaves their tokens working: a token is a separate credential that the
+person revokes on its own (on the tokens page or with ``flask tokens revoke``), so a routine change does not
+break the portal's integration. A password reset (the emailed link of a forgotten password, or an admin's
+reset) is account recovery and revokes every token of the account (:func:`revoke_all_tokens`): whoever took
+the account over may have made one. Deactivating the account stops them all.
 """
 
 from __future__ import annotations
@@ -102,6 +104,14 @@ def revoke_token(token: ApiToken) -> None:
     if token.revoked_at is None:
         token.revoked_at = utcnow()
         db.session.flush()
+
+
+def revoke_all_tokens(user: User) -> int:
+    """Revoke every token of ``user`` still working (a password reset); returns how many were."""
+    working = [token for token in tokens_of(user) if token.revoked_at is None]
+    for token in working:
+        revoke_token(token)
+    return len(working)
 
 
 def tokens_of(user: User) -> list[ApiToken]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from email_validator import EmailNotValidError, validate_email
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, or_
+from sqlalchemy import Select, String, func, or_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -26,6 +26,7 @@ from ..i18n import N_, current_language, primary_language, site_languages
 from ..models import AgendaItem, Event, Invitation, Person, Unit, User, Venue
 from ..models.constraints import violated
 from ..models.units import UNIQUE_CODE
+from ..text import clean_text
 
 #: ``{"name": {"az": "…", "ru": "…"}}`` — translations of the plain (content-language) fields.
 Translations = Mapping[str, Mapping[str, str]]
@@ -108,11 +109,36 @@ class UnitDetails:
     language: str | None = None
 
 
+#: The longest unit code (``Unit.code``).
+UNIT_CODE_LENGTH: int = cast(String, Unit.__table__.c.code.type).length or 0
+
+
+def _possible_code(code: str) -> str | None:
+    """``code`` lower-cased and without surrounding spaces if some unit could have it, else ``None``: text that
+    cannot be a unit code (a NUL byte, which PostgreSQL refuses, or anything else) never reaches the database."""
+    code = code.strip()
+    if len(code) > UNIT_CODE_LENGTH or not UNIT_CODE_PATTERN.fullmatch(code):
+        return None
+    return code.lower()
+
+
 def find_unit_by_code(code: str) -> Unit | None:
-    """The unit with ``code``, compared without regard to case (as the unique index ``UNIQUE_CODE`` does)."""
-    return db.session.execute(
-        db.select(Unit).where(func.lower(Unit.code) == func.lower(code.strip()))
-    ).scalar_one_or_none()
+    """The unit with ``code``, compared without regard to case (as the unique index ``UNIQUE_CODE`` does);
+    ``None`` for a code no unit has or can have."""
+    possible = _possible_code(code)
+    if possible is None:
+        return None
+    return db.session.execute(db.select(Unit).where(func.lower(Unit.code) == possible)).scalar_one_or_none()
+
+
+def find_units_by_codes(codes: Iterable[str]) -> dict[str, Unit]:
+    """The units with ``codes`` (any case, one query), by their lower-cased code; codes no unit has or can have
+    (see :func:`find_unit_by_code`) are simply not in the answer."""
+    wanted = {possible for possible in map(_possible_code, codes) if possible is not None}
+    if not wanted:
+        return {}
+    units = db.session.execute(db.select(Unit).where(func.lower(Unit.code).in_(wanted))).scalars()
+    return {unit.code.lower(): unit for unit in units}
 
 
 def all_units() -> list[Unit]:
@@ -153,7 +179,7 @@ def check_unit_language(code: str | None) -> None:
 def _checked_parent(unit: Unit | None, details: UnitDetails) -> Unit | None:
     """Every rule of a unit; returns its parent. Codes are unique whatever their case; no loops in the tree."""
     check_unit_code(details.code)
-    if not details.name.strip():
+    if not clean_text(details.name).strip():
         raise DirectoryError(N_("A unit needs a name."), "name")
     existing = find_unit_by_code(details.code)
     if existing is not None and existing is not unit:
@@ -267,7 +293,7 @@ def people_page(query: str, page: int, per_page: int) -> Pagination:
 
 
 def _apply_person(person: Person, details: PersonDetails) -> None:
-    if not details.full_name.strip():
+    if not clean_text(details.full_name).strip():
         raise DirectoryError(N_("A person needs a full name."), "full_name")
     unit = chosen_unit(details.unit_id, "unit_id")
     person.set_entered_texts(
@@ -353,7 +379,7 @@ def venues_page(query: str, page: int, per_page: int) -> Pagination:
 
 
 def _apply_venue(venue: Venue, details: VenueDetails) -> None:
-    if not details.name.strip():
+    if not clean_text(details.name).strip():
         raise DirectoryError(N_("A venue needs a name."), "name")
     check_number(details.capacity, VENUE_CAPACITY, "capacity", DirectoryError)
     venue.set_entered_texts({"name": details.name, "address": details.address}, details.translations)

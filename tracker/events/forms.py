@@ -30,6 +30,7 @@ from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Pers
 from ..timemath import local_instant
 from ..vocabulary import AGENDA_KIND_LABELS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS, language_name
 from .services import (
+    AGENDA_NOTES_LENGTH,
     DESCRIPTION_LENGTH,
     AgendaItemDetails,
     EventDetails,
@@ -277,7 +278,7 @@ class AgendaItemForm(MultilingualForm):
     duration_minutes = IntegerField(
         _l("Duration (minutes)"), validators=[Optional(), NumberWithinBounds(AGENDA_DURATION)]
     )
-    notes = TextAreaField(_l("Notes"), validators=[Length(max=5_000)])
+    notes = TextAreaField(_l("Notes"), validators=[Length(max=AGENDA_NOTES_LENGTH)])
     #: Set by the "Save anyway" button after the organiser has seen the overlap warnings.
     confirm_overlaps = BooleanField(_l("Save anyway"))
 

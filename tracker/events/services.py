@@ -33,6 +33,7 @@ from ..extensions import db
 from ..i18n import N_, site_languages
 from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, User, Venue
 from ..signals import event_cancelled, event_rescheduled
+from ..text import clean_text
 from ..timemath import RunOfShowEntry, Schedule, agenda_schedule, last_local_day, local_instant, schedules_overlap
 from .visibility import visible_to
 
@@ -100,6 +101,12 @@ def _bounds_problem(check: Callable[..., None], *args: Any, **kwargs: Any) -> li
     return []
 
 
+def _blank(text: str) -> bool:
+    """Whether a required ``text`` is missing: nothing is left once the characters that are never stored
+    (:func:`tracker.text.clean_text`, applied at every flush) and surrounding white space are removed."""
+    return not clean_text(text).strip()
+
+
 def _refuse(problems: list[RuleError]) -> None:
     """Raise the first problem, if any (a service stores nothing its form would refuse)."""
     if problems:
@@ -163,7 +170,7 @@ def series_problems(details: SeriesDetails) -> list[RuleError]:
     the first, so a command or the demo loader gets the same answer.
     """
     problems: list[RuleError] = []
-    if not details.title.strip():
+    if _blank(details.title):
         problems.append(EventError(REQUIRED, "title"))
     problems.extend(_bounds_problem(check_date, details.commemorated_on, "commemorated_on"))
     return problems
@@ -262,7 +269,7 @@ def event_problems(details: EventDetails) -> list[RuleError]:
     later API cannot store what the page would refuse. Field names are the event form's.
     """
     problems: list[RuleError] = []
-    if not details.title.strip():
+    if _blank(details.title):
         problems.append(EventError(REQUIRED, "title"))
     if details.kind not in tuple(EventKind):
         problems.append(EventError(NOT_A_CHOICE, "kind"))
@@ -641,26 +648,50 @@ class AgendaItemDetails:
     new_speaker: PersonDetails | None = None
 
 
-def agenda_item_problems(details: AgendaItemDetails) -> list[RuleError]:
+#: The longest notes of an agenda item (characters), on the agenda form and through the API.
+AGENDA_NOTES_LENGTH = 5_000
+
+
+def _existing_people(ids: Iterable[int | None]) -> set[int]:
+    """Which of ``ids`` are people in the directory (one query, none for no ids)."""
+    wanted = {person_id for person_id in ids if person_id}
+    if not wanted:
+        return set()
+    return set(db.session.execute(select(Person.id).where(Person.id.in_(wanted))).scalars())
+
+
+def agenda_item_problems(details: AgendaItemDetails, people: set[int] | None = None) -> list[RuleError]:
     """What is wrong with ``details``, one error per form field concerned; empty when it may be stored.
 
-    A title, a known kind, a duration within :data:`~tracker.bounds.AGENDA_DURATION`, and a speaker either
-    chosen or added on the spot (with a full name), not both. The agenda form shows these beside their
-    fields; :func:`add_agenda_item` and :func:`update_agenda_item` raise the first.
+    A title, a known kind, a duration within :data:`~tracker.bounds.AGENDA_DURATION`, and a speaker either chosen
+    among the people of the directory or added on the spot (with a full name), not both. ``people``: the ids of
+    the speakers known to exist, when the caller read them for several items (:func:`agenda_problems`); else the
+    chosen speaker is looked up. The agenda form shows these beside their fields; :func:`add_agenda_item` and
+    :func:`update_agenda_item` raise the first.
     """
     problems: list[RuleError] = []
     if details.kind not in tuple(AgendaKind):
         problems.append(EventError(NOT_A_CHOICE, "kind"))
-    if not details.title.strip():
+    if _blank(details.title):
         problems.append(EventError(REQUIRED, "title"))
     problems.extend(_bounds_problem(check_number, details.duration_minutes, AGENDA_DURATION, "duration_minutes"))
+    if details.speaker_id and details.speaker_id not in (
+        people if people is not None else _existing_people([details.speaker_id])
+    ):
+        problems.append(EventError(N_("No person has the id %(id)s."), "speaker_id", id=details.speaker_id))
     if details.new_speaker is not None:
-        if not details.new_speaker.full_name.strip():
+        if _blank(details.new_speaker.full_name):
             problems.append(EventError(N_("Give the new person's full name."), "new_speaker_name"))
         elif details.speaker_id:
             problems.append(EventError(N_("Choose a speaker from the list or add a new person, not both."),
                                        "new_speaker_name"))
     return problems
+
+
+def agenda_problems(items: Sequence[AgendaItemDetails]) -> list[list[RuleError]]:
+    """:func:`agenda_item_problems` of every item of a whole agenda, in order, with one query for the speakers."""
+    people = _existing_people(details.speaker_id for details in items)
+    return [agenda_item_problems(details, people) for details in items]
 
 
 def _renumber(event: Event) -> None:
@@ -671,9 +702,11 @@ def _renumber(event: Event) -> None:
     event.agenda.sort(key=lambda item: item.position)
 
 
-def _apply_item(item: AgendaItem, details: AgendaItemDetails) -> None:
-    """Check ``details`` (raising the first problem), add the new speaker if any, and copy them to ``item``."""
-    _refuse(agenda_item_problems(details))
+def _apply_item(item: AgendaItem, details: AgendaItemDetails, *, checked: bool = False) -> None:
+    """Check ``details`` (raising the first problem; ``checked``: the caller did), add the new speaker if any,
+    and copy them to ``item``."""
+    if not checked:
+        _refuse(agenda_item_problems(details))
     item.kind = details.kind
     item.set_entered_texts({"title": details.title}, details.translations)
     item.speaker_id = create_person(details.new_speaker).id if details.new_speaker else details.speaker_id
@@ -717,15 +750,15 @@ def replace_agenda(event: Event, items: Sequence[AgendaItemDetails]) -> list[Age
     nothing: calendars read the agenda with the event. Items are changed in place in order, further ones are
     added at the end and leftovers removed, so positions stay 1..n.
     """
-    for details in items:
-        _refuse(agenda_item_problems(details))
+    for problems in agenda_problems(items):
+        _refuse(problems)
     _renumber(event)
     current = list(event.agenda)
     for item, details in zip(current, items, strict=False):
-        _apply_item(item, details)
+        _apply_item(item, details, checked=True)
     for details in items[len(current):]:
         item = AgendaItem(translations={})
-        _apply_item(item, details)
+        _apply_item(item, details, checked=True)
         item.position = len(event.agenda) + 1
         event.agenda.append(item)
     for item in current[len(items):]:
