@@ -3,12 +3,16 @@
 Issue 12: the pages people reload most (an event, the lists, the month, a series, the attendance dashboard, the
 homes, the press release) cost 10–100 ms to build from the database and templates, and the same reader asks
 for the same page again and again on the morning of a ceremony. :func:`cached_page` wraps such a view: a GET
-whose key was stored is answered from the stored HTML (two small reads), anything else runs the view.
+whose key was stored is answered from the stored HTML, anything else runs the view. A hit costs one statement:
+the signed-in account and the page are read together (:func:`load_user_and_page`, called by the account loader).
 
 The key is everything a page can depend on:
 
 - the request: method, path, query string, root URL (links are built on it);
-- the reader: account id, role, unit, name and language (``None`` when signed out), and the interface language;
+- the reader: the account's id (``None`` when signed out) and what the interface language is chosen from besides
+  the account (the session's choice, the browser's best match). The account's role, unit, name and language
+  need no place in the key: every change of an account moves the pages' content generation (``users`` is
+  among the tables that move it), so a page stored for an account is never served after that account changed;
 - the content: the content generation (``models.feeds.FeedGeneration``), which every commit that changes rows
   a page may show moves, in the same transaction;
 - the deployment: the settings and a fingerprint of the package's code, templates and catalogs;
@@ -27,22 +31,23 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, Literal, TypeVar, cast
 
-from flask import current_app, make_response, request, session
+from flask import current_app, g, has_request_context, make_response, request, session
 from flask.globals import request_ctx
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import Table, bindparam, func, select
+from sqlalchemy import Table, and_, bindparam, func, select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from werkzeug.wrappers import Response
 
 from .extensions import db
-from .i18n import current_language
+from .i18n import site_languages
 from .models.feeds import CURRENT_PAGE_GENERATION, PAGES, read_content_generation
 from .models.pages import CachedPage
+from .models.users import User
 from .settings import settings, settings_fingerprint
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -82,22 +87,56 @@ def current_generation() -> int:
     return read_content_generation(db.session(), PAGES)
 
 
-def _reader() -> tuple[object, ...]:
-    if not current_user.is_authenticated:
-        return (None,)
-    return (current_user.id, current_user.role, current_user.unit_id, current_user.name, current_user.language)
+def _locale_inputs() -> tuple[object, ...]:
+    """What the interface language is chosen from besides the account (``tracker.i18n.select_locale``)."""
+    return session.get("language"), request.accept_languages.best_match(site_languages())
 
 
-def page_key(now: datetime | None = None) -> str:
+def page_key(now: datetime | None = None, *, reader: int | None | Literal["current"] = "current") -> str:
     """The key of the current request's page (see the module's docstring); the content generation is kept
-    beside it (``CachedPage.generation``) and compared by the read itself."""
+    beside it (``CachedPage.generation``) and compared by the read itself. ``reader``: the account's id when
+    the account is not loaded yet (:func:`load_user_and_page`); by default the signed-in account's."""
+    if reader == "current":
+        reader = current_user.id if current_user.is_authenticated else None
     moment = now or datetime.now(UTC)
     parts = (
         request.method, request.path, request.query_string.decode("latin-1"), request.root_url,
-        _reader(), current_language(), settings_fingerprint(), code_fingerprint(),
+        reader, _locale_inputs(), settings_fingerprint(), code_fingerprint(),
         int(moment.timestamp()) // BUCKET_SECONDS,
     )
     return hashlib.sha256(repr(parts).encode()).hexdigest()
+
+
+def _serves_pages() -> bool:
+    """Whether this request may be answered from the store at all."""
+    return (has_request_context() and request.method == "GET" and settings().page_cache
+            and "_flashes" not in session)
+
+
+def _kept_view() -> bool:
+    """Whether the request's view keeps its pages (:func:`cached_page`)."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    return bool(getattr(view, "keeps_pages", False))
+
+
+_USER_AND_PAGE = select(User, _PAGES.c.body, _PAGES.c.headers).outerjoin(
+    _PAGES, and_(_PAGES.c.key == bindparam("key"),
+                 _PAGES.c.generation == func.coalesce(CURRENT_PAGE_GENERATION, 0)),
+).where(User.id == bindparam("user_id"))
+
+
+def load_user_and_page(user_id: int) -> User | None:
+    """The account ``user_id`` (or ``None``), read — when the request is a GET of a kept page — together with the
+    page stored for it, in one statement; :func:`cached_page` then serves the page without another read."""
+    if not (_serves_pages() and _kept_view()):
+        return db.session.get(User, user_id)
+    key = page_key(reader=user_id)
+    row = db.session.execute(_USER_AND_PAGE, {"key": key, "user_id": user_id}).one_or_none()
+    if row is None:
+        return None
+    user, body, headers = row
+    g.read_page = (key, body, headers)  # (key, None, None) when the store has no page for it: known missing
+    return cast(User, user)
 
 
 def _stored(key: str) -> Any:
@@ -151,12 +190,17 @@ def cached_page(view: F) -> F:
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if request.method != "GET" or not settings().page_cache or "_flashes" in session:
+        if not _serves_pages():
             return view(*args, **kwargs)
         key = page_key()
-        stored = _stored(key)
-        if stored is not None:
-            return _served(stored.body, stored.headers)
+        read = g.pop("read_page", None)
+        if read is not None and read[0] == key:  # read with the account (load_user_and_page)
+            body, headers = read[1], read[2]
+        else:
+            stored = _stored(key)
+            body, headers = (stored.body, stored.headers) if stored is not None else (None, None)
+        if body is not None:
+            return _served(body, headers)
         generation = current_generation()  # before the view reads anything it shows
         response = make_response(view(*args, **kwargs))
         if _keepable(response):
@@ -166,4 +210,6 @@ def cached_page(view: F) -> F:
             _store(key, generation, html, headers)
         return response
 
+    # Read by _kept_view, through the access decorators (functools.wraps copies it up).
+    wrapper.keeps_pages = True  # type: ignore[attr-defined]
     return cast(F, wrapper)

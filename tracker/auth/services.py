@@ -25,6 +25,7 @@ from ..i18n import N_
 from ..models import Role, Unit, User, users
 from ..models.constraints import violated
 from ..models.users import UNIQUE_EMAIL
+from ..pagecache import load_user_and_page
 from .tokens import revoke_all_tokens
 
 #: Smallest password length accepted anywhere (sign-up by an admin, the CLI, a reset).
@@ -76,7 +77,7 @@ def load_user(user_id: str) -> User | None:
     number, _, version = user_id.partition(":")
     if not number.isdigit() or not version.isdigit():
         return None
-    user = db.session.get(User, int(number))
+    user = load_user_and_page(int(number))  # with the page a kept view would read next, in one statement
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

@@ -33,6 +33,7 @@ from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date, is_resource_modified, quote_etag
@@ -150,14 +151,25 @@ class FeedRevalidation:
         return []
 
     def _engine_for_one_statement(self) -> Engine:
-        """The app's engine (its pool); on PostgreSQL with autocommit connections, made once per engine: one
-        statement needs no transaction, so the server is not asked to BEGIN and ROLLBACK (two round trips of
-        four). SQLite's driver begins no transaction for a read anyway, and resetting the isolation level when
-        the connection goes back would cost a statement there."""
+        """SQLite: the app's engine (its pool). PostgreSQL: a small engine of its own, made once per app engine,
+        with autocommit connections and no pre-ping.
+
+        One statement needs no transaction, so the server is not asked to BEGIN and ROLLBACK; and a pre-ping
+        would be one more round trip of three. Without it a connection the server dropped fails the statement —
+        and any failure here leaves the request to the view, whose engine pings; SQLAlchemy discards the dead
+        connection. The price is one more connection per worker (docs/deploy.md). SQLite's driver begins no
+        transaction for a read, and its file never drops a connection."""
         engine = db.engine
         if self._engine is None or self._engine[0] is not engine:
-            autocommit = engine.dialect.name == "postgresql"
-            self._engine = (engine, engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine)
+            if self._engine is not None and self._engine[1] is not self._engine[0]:
+                self._engine[1].dispose()
+            own = engine
+            if engine.dialect.name == "postgresql":
+                own = create_engine(engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=1,
+                                    max_overflow=0, pool_timeout=0.05)
+                # Closed with the app's: its connections must not outlive the pool they stand beside.
+                event.listen(engine, "engine_disposed", lambda _engine, own=own: own.dispose())
+            self._engine = (engine, own)
         return self._engine[1]
 
     def _headers(self, environ: WSGIEnvironment, etag: str, last_modified: datetime) -> list[tuple[str, str]]:
