@@ -131,6 +131,12 @@ def load_user_and_page(user_id: int) -> User | None:
     if not (_serves_pages() and _kept_view()):
         return db.session.get(User, user_id)
     key = page_key(reader=user_id)
+    if db.session.get_bind().dialect.name == "postgresql" and not db.session().in_transaction():
+        # One read needs no transaction: on an autocommit connection PostgreSQL is not asked to BEGIN and COMMIT
+        # (two round trips of four). A page not in the store puts the connection back in a transaction before
+        # the view runs (cached_page), so everything else in the request is one transaction, as ever.
+        db.session.connection(execution_options={"isolation_level": "AUTOCOMMIT"})
+        g.read_outside_transaction = True
     row = db.session.execute(_USER_AND_PAGE, {"key": key, "user_id": user_id}).one_or_none()
     if row is None:
         return None
@@ -182,6 +188,14 @@ def _keepable(response: Response) -> bool:
             and not response.is_streamed and not request_ctx.flashes)  # shown flashes belong to this reader
 
 
+def _in_a_transaction_again() -> None:
+    """Turn the autocommit connection :func:`load_user_and_page` read on back into a transactional one (its
+    driver's switch: between statements, with no transaction open, psycopg allows it). SQLAlchemy commits or rolls
+    back as usual at the request's end, and resets the connection's isolation level when it goes back to the pool.
+    """
+    db.session.connection().connection.dbapi_connection.autocommit = False  # type: ignore[union-attr]
+
+
 def cached_page(view: F) -> F:
     """Serve the view's page from the store when its key was stored, else build it and store it.
 
@@ -201,6 +215,8 @@ def cached_page(view: F) -> F:
             body, headers = (stored.body, stored.headers) if stored is not None else (None, None)
         if body is not None:
             return _served(body, headers)
+        if g.pop("read_outside_transaction", False):
+            _in_a_transaction_again()
         generation = current_generation()  # before the view reads anything it shows
         response = make_response(view(*args, **kwargs))
         if _keepable(response):
