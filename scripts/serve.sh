@@ -21,7 +21,13 @@ if "$bin/flask" mail --help >/dev/null 2>&1; then
   "$bin/flask" mail worker &
   worker_pid=$!
 fi
-trap '[ -n "$worker_pid" ] && kill "$worker_pid" 2>/dev/null || true' EXIT INT TERM
+# Calendar replies from the organiser's mailbox, when there is one (docs/deploy.md).
+fetcher_pid=""
+if [ -n "${TRACKER_IMAP_URL:-}" ]; then
+  "$bin/flask" mail fetch --watch &
+  fetcher_pid=$!
+fi
+trap 'for pid in $worker_pid $fetcher_pid; do kill "$pid" 2>/dev/null || true; done' EXIT INT TERM
 
 echo
 echo "  Ceremony tracker: http://$link_host:$port"

@@ -21,9 +21,13 @@ NOT_SQLITE = 2
 def register(app: Flask) -> None:
     """Add the command groups of each area to ``app.cli``."""
     from .auth.cli import tokens_cli, users_cli
+    from .calendar.cli import fetch_command
     from .demo import demo_cli
     from .mail.cli import mail_cli
 
+    # `mail fetch` reads calendar replies: the calendar's command, shown beside the outbox's (mail/ imports no area).
+    if "fetch" not in mail_cli.commands:
+        mail_cli.add_command(fetch_command)
     for group in (users_cli, tokens_cli, demo_cli, mail_cli):
         app.cli.add_command(group)
     app.cli.add_command(backup_command)

@@ -61,6 +61,15 @@ DEFAULTS: dict[str, Any] = {
     "MAIL_RETRY_SECONDS": 60,
     #: How long a worker's claim on a message lasts; a worker killed mid-send is retried after it.
     "MAIL_LEASE_SECONDS": 300,
+    #: The organiser's mailbox, read by ``flask mail fetch`` for calendar replies (tracker.calendar.mailbox):
+    #: ``imaps://user:password@host/INBOX``; ``imap://`` needs STARTTLS unless ``?starttls=no``; ``?cafile=``.
+    #: Empty: nothing is fetched.
+    "IMAP_URL": "",
+    #: Folders the fetcher moves taken messages to (``/`` separates levels; created when missing).
+    "IMAP_APPLIED_FOLDER": "Tracker/Applied",
+    "IMAP_REFUSED_FOLDER": "Tracker/Refused",
+    #: ``mail fetch --watch`` looks at the mailbox at least this often, even when the server's IDLE is silent.
+    "IMAP_POLL_SECONDS": 60,
     "REMINDER_INTERVAL_HOURS": 24,
     #: Reminders before the start in calendar invitations (ISO 8601 durations, comma-separated; empty = none).
     "ALARMS": "P1D,PT1H",
@@ -110,7 +119,7 @@ DEFAULTS: dict[str, Any] = {
 _INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE", "MAIL_MAX_ATTEMPTS", "MAIL_RETRY_SECONDS", "MAIL_LEASE_SECONDS",
              "PROXY_FIX_HOPS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "REMEMBER_COOKIE_DURATION",
              "PASSWORD_RESET_HOURS"}
-_INT_KEYS |= {"MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE"}
+_INT_KEYS |= {"MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE", "IMAP_POLL_SECONDS"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "PAGE_CACHE"}
 
 

@@ -98,6 +98,14 @@ class Settings:
     mail_max_attempts: int = 10
     mail_retry: timedelta = timedelta(seconds=60)
     mail_lease: timedelta = timedelta(seconds=300)
+    #: ``IMAP_URL``: the organiser's mailbox read for calendar replies; empty: none. It may hold a password, so it
+    #: is left out of ``repr`` (``tracker.calendar.mailbox.MailboxSettings.display`` shows it without).
+    imap_url: str = field(default="", repr=False)
+    #: ``IMAP_APPLIED_FOLDER``, ``IMAP_REFUSED_FOLDER``: where taken messages are moved.
+    imap_applied_folder: str = "Tracker/Applied"
+    imap_refused_folder: str = "Tracker/Refused"
+    #: ``IMAP_POLL_SECONDS``: the longest ``mail fetch --watch`` waits between two looks at the mailbox.
+    imap_poll: timedelta = timedelta(seconds=60)
     #: ``REMINDER_INTERVAL_HOURS``: a unit is reminded at most once in this time.
     reminder_interval: timedelta = timedelta(hours=24)
     #: ``ALARMS``: reminders before the start in calendar invitations.
@@ -166,6 +174,10 @@ class Settings:
             mail_max_attempts=int(get("MAIL_MAX_ATTEMPTS")),
             mail_retry=timedelta(seconds=float(get("MAIL_RETRY_SECONDS"))),
             mail_lease=timedelta(seconds=float(get("MAIL_LEASE_SECONDS"))),
+            imap_url=str(get("IMAP_URL") or "").strip(),
+            imap_applied_folder=str(get("IMAP_APPLIED_FOLDER") or "").strip() or "Tracker/Applied",
+            imap_refused_folder=str(get("IMAP_REFUSED_FOLDER") or "").strip() or "Tracker/Refused",
+            imap_poll=timedelta(seconds=max(float(get("IMAP_POLL_SECONDS")), 1.0)),
             reminder_interval=timedelta(hours=int(get("REMINDER_INTERVAL_HOURS"))),
             alarms=parse_alarms(get("ALARMS")),
             calendar_refresh=_duration(get("CALENDAR_REFRESH_INTERVAL")),

@@ -185,3 +185,10 @@ def connect_receivers() -> None:
     event_rescheduled.connect(on_event_rescheduled)
     event_cancelled.connect(on_event_cancelled)
     invitation_withdrawn.connect(on_invitation_withdrawn)
+
+
+def resend_invitations(invitations: Sequence[Invitation]) -> int:
+    """Queue the invitation again (METHOD:REQUEST with the event's current SEQUENCE, composed by the mail worker) to
+    each unit's contact addresses: the answer to a calendar's REFRESH. Returns how many were queued."""
+    return queue_for_composition("invitation", [(invitation, contact_addresses(invitation.unit))
+                                                for invitation in invitations])

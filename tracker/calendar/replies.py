@@ -12,6 +12,7 @@ import email
 import email.policy
 import re
 from dataclasses import dataclass
+from datetime import UTC, date, datetime
 from email.message import EmailMessage
 from email.parser import BytesHeaderParser
 from typing import Any
@@ -138,24 +139,65 @@ def mime_depth(data: bytes, limit: int = MAX_MIME_DEPTH) -> int:
     return depth
 
 
-def _calendar_part(message: EmailMessage) -> bytes | None:
-    """The decoded ``text/calendar`` (or attached ``.ics``) part of an email, preferring method=REPLY."""
-    candidates: list[tuple[int, bytes]] = []
+#: The methods an attendee sends the organiser (RFC 5546 §3.2): the ones the mailbox reads, in preference order.
+ATTENDEE_METHODS = ("REPLY", "COUNTER", "REFRESH")
+
+
+@dataclass(frozen=True)
+class CalendarPart:
+    """An email's calendar part: the ``method`` its Content-Type names (upper case, may be empty) and its bytes."""
+
+    method: str
+    payload: bytes
+
+
+def _calendar_parts(message: EmailMessage) -> list[CalendarPart]:
+    """The decoded ``text/calendar`` (or attached ``.ics``) parts of an email, in the order they come."""
+    parts = []
     for part in message.walk():
         if part.is_multipart():
             continue
         content_type = part.get_content_type()
-        filename = (part.get_filename() or "").lower()
+        filename = str(part.get_filename() or "").lower()
         if content_type not in ("text/calendar", "application/ics") and not filename.endswith(".ics"):
             continue
-        payload = part.get_payload(decode=True)
-        if not isinstance(payload, bytes):
+        try:
+            payload = part.get_payload(decode=True)
+            method = str(part.get_param("method") or "").strip().upper()
+        except Exception:  # noqa: S112 - a part whose headers or encoding cannot be read is not a calendar part
             continue
-        method = str(part.get_param("method") or "").upper()
-        candidates.append((0 if method == "REPLY" else 1, payload))
-    if not candidates:
+        if isinstance(payload, bytes):
+            parts.append(CalendarPart(method=method[:40], payload=payload.lstrip(b"\xef\xbb\xbf \t\r\n")))
+    return parts
+
+
+def _preferred(parts: list[CalendarPart]) -> CalendarPart | None:
+    """The part an attendee's method names (REPLY first), else the first one."""
+    if not parts:
         return None
-    return sorted(candidates, key=lambda c: c[0])[0][1]
+    return min(parts, key=lambda p: ATTENDEE_METHODS.index(p.method) if p.method in ATTENDEE_METHODS
+               else len(ATTENDEE_METHODS))
+
+
+def _calendar_part(message: EmailMessage) -> bytes | None:
+    """The decoded ``text/calendar`` (or attached ``.ics``) part of an email, preferring method=REPLY."""
+    part = _preferred(_calendar_parts(message))
+    return None if part is None else part.payload
+
+
+def email_calendar_part(raw: bytes) -> CalendarPart | None:
+    """The calendar part of the email ``raw`` (an attendee's method first), or ``None`` when it has none.
+
+    Only MIME parts count: a calendar quoted in a plain-text body is not one. Raises :class:`ReplyError` when the
+    email is too large or nests its parts too deep to be read safely.
+    """
+    if len(raw) > MAX_REPLY_BYTES:
+        raise ReplyError(_l("The file is too large to be a calendar reply."))
+    if mime_depth(raw) > MAX_MIME_DEPTH:
+        raise ReplyError(_l("The email nests its parts more than %(limit)s levels deep. Save the calendar "
+                            "attachment (.ics) and upload that instead.", limit=MAX_MIME_DEPTH))
+    message = email.message_from_bytes(raw, policy=email.policy.default)
+    return _preferred(_calendar_parts(message))  # type: ignore[arg-type]
 
 
 def extract_calendar_text(raw: bytes | str) -> bytes:
@@ -195,9 +237,8 @@ def _sequence(component: icalendar.Component) -> int:
     return 0
 
 
-def parse_reply(raw: bytes | str) -> CalendarReply:
-    """Read a METHOD:REPLY; raise :class:`ReplyError` with the reason when it is not a usable reply."""
-    data = extract_calendar_text(raw)
+def read_calendar(data: bytes) -> icalendar.Calendar:
+    """The one calendar in the iCalendar text ``data``; raise :class:`ReplyError` when it is broken or not one."""
     try:
         calendars = icalendar.Calendar.from_ical(data, multiple=True)
     except Exception as error:  # icalendar raises ValueError, KeyError, IndexError … on broken input
@@ -207,8 +248,18 @@ def parse_reply(raw: bytes | str) -> CalendarReply:
         raise ReplyError(_l("The file is broken and cannot be read as iCalendar."))
     if len(calendars) != 1:
         raise ReplyError(_l("Expected exactly one calendar in the file, found %(count)s.", count=len(calendars)))
-    calendar = calendars[0]
-    method = str(calendar.get("METHOD") or "").strip().upper()
+    return calendars[0]
+
+
+def calendar_method(calendar: icalendar.Calendar) -> str:
+    """The calendar's METHOD, upper case ("" when it has none)."""
+    return str(calendar.get("METHOD") or "").strip().upper()[:40]
+
+
+def parse_reply(raw: bytes | str) -> CalendarReply:
+    """Read a METHOD:REPLY; raise :class:`ReplyError` with the reason when it is not a usable reply."""
+    calendar = read_calendar(extract_calendar_text(raw))
+    method = calendar_method(calendar)
     if method != "REPLY":
         raise ReplyError(_l("This is not a reply: METHOD is %(method)s, expected REPLY.", method=method or "—"))
     events = [c for c in calendar.walk("VEVENT")]
@@ -244,3 +295,79 @@ def parse_reply(raw: bytes | str) -> CalendarReply:
         answers=tuple(answers),
         comment=str(comment or "").strip(),
     )
+
+
+@dataclass(frozen=True)
+class CalendarCounter:
+    """A METHOD:COUNTER: an attendee proposes another time (RFC 5546 §3.2.7). Shown to the organiser, never applied."""
+
+    uid: str
+    sequence: int
+    #: The attendees' addresses (lower case) the proposal comes from.
+    attendees: tuple[str, ...]
+    #: The proposed start and end: aware instants (UTC), or dates for a whole-day proposal; ``None`` when missing.
+    starts_at: datetime | date | None
+    ends_at: datetime | date | None
+    comment: str = ""
+
+
+@dataclass(frozen=True)
+class CalendarRefresh:
+    """A METHOD:REFRESH: an attendee asks for the event's current version (RFC 5546 §3.2.6)."""
+
+    uid: str
+    #: The attendees' addresses (lower case) asking.
+    attendees: tuple[str, ...]
+
+
+def _attendee_event(calendar: icalendar.Calendar) -> tuple[icalendar.Component, str, tuple[str, ...]]:
+    """The whole-event VEVENT of an attendee's message, its UID and its attendees' addresses."""
+    masters = [c for c in calendar.walk("VEVENT") if c.get("RECURRENCE-ID") is None]
+    if not masters:
+        raise ReplyError(_l("The message holds no event (VEVENT) for the whole event."))
+    component = masters[0]
+    uid = str(component.get("UID") or "").strip()
+    if not uid:
+        raise ReplyError(_l("The message has no UID."))
+    attendees = component.get("ATTENDEE")
+    if not isinstance(attendees, list):
+        attendees = [] if attendees is None else [attendees]
+    addresses = tuple(dict.fromkeys(a for a in (address_of(value) for value in attendees) if a))
+    if not addresses:
+        raise ReplyError(_l("The message names no ATTENDEE."))
+    return component, uid, addresses
+
+
+def _instant(component: icalendar.Component, name: str) -> datetime | date | None:
+    """DTSTART or DTEND as an aware UTC instant (floating times read as UTC), a date, or ``None``."""
+    prop = component.get(name)
+    value = getattr(prop, "dt", None)
+    if isinstance(value, datetime):
+        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+    if isinstance(value, date):
+        return value
+    return None
+
+
+def _comment(component: icalendar.Component) -> str:
+    comment = component.get("COMMENT")
+    if isinstance(comment, list):
+        comment = comment[0] if comment else ""
+    return str(comment or "").strip()
+
+
+def parse_counter(calendar: icalendar.Calendar) -> CalendarCounter:
+    """Read a METHOD:COUNTER calendar (from :func:`read_calendar`); :class:`ReplyError` when it is not usable."""
+    component, uid, attendees = _attendee_event(calendar)
+    starts_at = _instant(component, "DTSTART")
+    ends_at = _instant(component, "DTEND")
+    if starts_at is None:
+        raise ReplyError(_l("The proposal names no start (DTSTART)."))
+    return CalendarCounter(uid=uid, sequence=_sequence(component), attendees=attendees, starts_at=starts_at,
+                           ends_at=ends_at, comment=_comment(component))
+
+
+def parse_refresh(calendar: icalendar.Calendar) -> CalendarRefresh:
+    """Read a METHOD:REFRESH calendar (from :func:`read_calendar`); :class:`ReplyError` when it is not usable."""
+    _component, uid, attendees = _attendee_event(calendar)
+    return CalendarRefresh(uid=uid, attendees=attendees)

@@ -19,7 +19,7 @@ from ..i18n import current_language, primary_language, site_languages, unit_lang
 from ..models import Role, Series, Unit
 from ..settings import settings as current_settings
 from ..vocabulary import answer_words
-from . import services
+from . import inbox, services
 from .forms import ReplyForm
 from .ics import CalendarSettings, build_event_ics, settings_from_app
 from .replies import ReplyError, parse_reply
@@ -114,8 +114,9 @@ def webcal(url: str) -> str:
 
 
 def calendar_links() -> dict[str, object]:
-    """Helpers for the ``calendar/_*.html`` partials other areas include."""
-    return {"calendar_url": _site_url, "webcal_url": webcal}
+    """Helpers for the ``calendar/_*.html`` partials other areas include (the attendance dashboard shows what the
+    organiser's mailbox brought for the event: ``calendar/_mailbox.html`` with ``event_mailbox``)."""
+    return {"calendar_url": _site_url, "webcal_url": webcal, "event_mailbox": inbox.event_mailbox}
 
 
 @bp.route("/events/<int:event_id>.ics")
@@ -258,7 +259,7 @@ def replies() -> tuple[str, int] | str | Response:
     form = ReplyForm()
     if request.method == "POST":
         if not form.validate_on_submit():
-            return render_template("calendar/replies.html", form=form, reason=None), 422
+            return _replies_page(form, None), 422
         try:
             reply = parse_reply(form.reply_bytes())
             applied = services.apply_reply(reply, by_user=current_user)
@@ -266,7 +267,7 @@ def replies() -> tuple[str, int] | str | Response:
             # A reply that lost a race to another answer (at the service's flush) leaves the session unusable:
             # roll back before the page reads again. The 422 would discard the reply's answers anyway.
             db.session.rollback()
-            return render_template("calendar/replies.html", form=form, reason=error.reason), 422
+            return _replies_page(form, error.reason), 422
         for answer in applied:
             values = {"unit": answer.invitation.unit.text("name", current_language()),
                       "event": answer.invitation.event.text("title", current_language()),
@@ -276,4 +277,39 @@ def replies() -> tuple[str, int] | str | Response:
             else:
                 flash(_("Already recorded: %(unit)s — %(status)s for \"%(event)s\".", **values), "success")
         return redirect(url_for("calendar.replies"))
-    return render_template("calendar/replies.html", form=form, reason=None)
+    return _replies_page(form, None)
+
+
+def _replies_page(form: ReplyForm, reason: Any) -> str:
+    """The upload form, and the mailbox's calendar messages that named no event we have."""
+    return render_template("calendar/replies.html", form=form, reason=reason, unmatched=inbox.unmatched_mailbox())
+
+
+@bp.route("/events/<int:event_id>/mailbox/<int:message_id>/apply", methods=["POST"])
+@roles_required(*ORGANISERS)
+def apply_mailbox_reply(event_id: int, message_id: int) -> Response | tuple[str, int]:
+    """Apply a refused calendar reply from the mailbox by hand, once confirmed (``inbox.apply_by_hand`` says what
+    an organiser may override); refused again → the reason, and nothing changes."""
+    message = inbox.mailbox_message(event_id, message_id)
+    if message is None:
+        abort(404)
+    back = url_for("attendance.dashboard", event_id=event_id, _anchor="mailbox")
+    if not inbox.may_apply_by_hand(message):
+        flash(_("This message was not refused, or its calendar text was not kept; there is nothing to apply."),
+              "error")
+        return redirect(back)
+    if not confirmed():
+        return confirmation_page(
+            title=_("Apply the calendar reply from %(sender)s anyway?", sender=message.sender or "—"),
+            consequence=_("Its answer is recorded in your name. A reply to an older version of the event is "
+                          "accepted; every other rule still applies. It was refused because: %(reason)s",
+                          reason=message.reason_text(current_language())),
+            yes=_("Yes, apply it"), back=back)
+    try:
+        inbox.apply_by_hand(message, by_user=current_user)
+    except ReplyError as error:
+        # The savepoint was rolled back; nothing changed. The reason is shown, nothing is committed.
+        flash(_("Still refused: %(reason)s", reason=str(error.reason)), "error")
+        return redirect(back)
+    flash(_("The calendar reply from %(sender)s is applied.", sender=message.sender or "—"), "success")
+    return redirect(back)

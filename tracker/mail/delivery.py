@@ -81,14 +81,17 @@ class SmtpSettings:
         return ssl.create_default_context(cafile=self.cafile)
 
 
+#: What ``?starttls=`` may say in a mail server URL (``SMTP_URL``, and ``IMAP_URL`` in tracker.calendar.mailbox).
+STARTTLS_WORDS = {"1": "required", "true": "required", "yes": "required", "0": "off", "false": "off", "no": "off"}
+
+
 def parse_smtp_url(url: str) -> SmtpSettings:
     """Read an ``smtp://`` or ``smtps://`` URL; raise ``ValueError`` for anything else."""
     parts = urlsplit(url)
     if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
         raise ValueError("SMTP_URL must look like smtp://user:password@host:port or smtps://host:port")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
-    starttls = {"1": "required", "true": "required", "yes": "required",
-                "0": "off", "false": "off", "no": "off"}.get(query.get("starttls", "").lower(), "auto")
+    starttls = STARTTLS_WORDS.get(query.get("starttls", "").lower(), "auto")
     implicit = parts.scheme == "smtps"
     if implicit:
         starttls = "off"

@@ -110,9 +110,10 @@ UNRELATED_TABLES = frozenset(
     {"feed_validators", "feed_generations", "event_components", "page_cache", "audit_entries", "api_tokens",
      "idempotent_requests"}
 )
-#: Tables pages show (who answered, whether an email went out) but no feed does: they move the pages' count only,
-#: so a mail worker sending emails leaves every feed's validators standing.
-PAGE_ONLY_TABLES = frozenset({"users", "outbox_messages"})
+#: Tables pages show (who answered, whether an email went out, what the organiser's mailbox brought) but no feed
+#: does: they move the pages' count only, so a mail worker sending emails or a mailbox fetcher recording a refused
+#: reply leaves every feed's validators standing.
+PAGE_ONLY_TABLES = frozenset({"users", "outbox_messages", "mailbox_messages"})
 
 
 def _counters(table_name: str | None) -> set[int]:

@@ -1,0 +1,346 @@
+"""`mail fetch` reads the organiser's mailbox on a real IMAP server (Dovecot, tests/imap_server.py).
+
+Most tests replace what a message *means* (``inbox.take_calendar_message``, tested in its own module) by a
+recorder that answers by a test header, so that they check only the mailbox: what is downloaded, committed,
+moved, left unread. The last ones run the real reading end to end.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from email.message import EmailMessage
+from email.utils import make_msgid
+from pathlib import Path
+
+import pytest
+
+from tests.imap_server import ImapServer, dovecot_available, start_imap_server
+from tracker.calendar import inbox, mailbox
+from tracker.calendar.inbox import InboxOutcome, InboxResult
+from tracker.settings import settings
+
+APPLIED, REFUSED = "Tracker.Applied", "Tracker.Refused"  # Dovecot's maildir separates levels with "."
+
+
+def _need_dovecot() -> None:
+    if not dovecot_available():
+        if os.environ.get("CI"):
+            pytest.fail("Dovecot is needed for the mailbox tests (scripts/server-deps.sh installs it; CI is set)")
+        pytest.skip("dovecot-imapd is not installed (scripts/server-deps.sh installs it)")
+
+
+@pytest.fixture
+def imap_server(tmp_path: Path) -> Iterator[ImapServer]:
+    """A started Dovecot with an empty mailbox; stopped after the test."""
+    _need_dovecot()
+    server = start_imap_server(tmp_path)
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def plain_imap_server(tmp_path: Path) -> Iterator[ImapServer]:
+    """A Dovecot without MOVE and IDLE after login (an older or smaller server)."""
+    _need_dovecot()
+    server = start_imap_server(tmp_path, plain_capabilities=True)
+    yield server
+    server.stop()
+
+
+class Recorder:
+    """Stands for ``take_calendar_message``: the outcome is the message's ``X-Test-Outcome`` header; a
+    Message-ID seen before is DUPLICATE with its first outcome (as the inbox's unique Message-ID does)."""
+
+    def __init__(self) -> None:
+        self.first: dict[str, InboxOutcome] = {}
+        self.calls: list[str] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, raw: bytes, *, received_at=None) -> InboxResult:
+        head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii", "replace")
+        fields = dict(line.split(": ", 1) for line in head.split("\r\n") if ": " in line)
+        outcome = InboxOutcome(fields.get("X-Test-Outcome", "ignored"))
+        message_id = fields.get("Message-ID", "")
+        with self.lock:
+            self.calls.append(message_id)
+            if outcome is InboxOutcome.IGNORED:
+                return InboxResult(outcome, None)
+            if message_id in self.first:
+                return InboxResult(InboxOutcome.DUPLICATE, self.first[message_id])
+            self.first[message_id] = outcome
+            return InboxResult(outcome, None)
+
+
+@pytest.fixture
+def recorder(monkeypatch) -> Recorder:
+    """Replace the inbox's reading by a :class:`Recorder` for the test."""
+    stand_in = Recorder()
+    monkeypatch.setattr(inbox, "take_calendar_message", stand_in)
+    return stand_in
+
+
+def email(outcome: str = "ignored", *, subject: str = "Hello", size: int = 0, message_id: str | None = None) -> bytes:
+    """A small email (or one of about ``size`` bytes) whose test header names its outcome."""
+    message = EmailMessage()
+    message["From"] = "cit@units.example.org"
+    message["To"] = "protocol@migration.example.org"
+    message["Subject"] = subject
+    message["Message-ID"] = message_id or make_msgid(domain="units.example.org")
+    message["X-Test-Outcome"] = outcome
+    message.set_content("Hello\n")
+    if size:
+        message.add_attachment(os.urandom(size * 3 // 4), maintype="application", subtype="octet-stream",
+                               filename="scan.pdf")
+    return message.as_bytes().replace(b"\n", b"\r\n")
+
+
+def _fetch(app, *args: str):
+    """Run ``flask mail fetch`` in this process (so the recorder stands in); stdout and stderr apart."""
+    return app.test_cli_runner().invoke(args=["mail", "fetch", *args])
+
+
+def _subjects(server: ImapServer, folder: str) -> list[str]:
+    from email import message_from_bytes
+
+    return sorted(str(message_from_bytes(raw)["Subject"]) for raw, _flags in server.messages(folder))
+
+
+def test_each_outcome_goes_to_its_folder_and_other_mail_stays_unread(app, imap_server, recorder):
+    for outcome in ("applied", "refused", "proposal", "refreshed", "ignored"):
+        imap_server.append(email(outcome, subject=outcome))
+    app.config["IMAP_URL"] = imap_server.url()
+    result = _fetch(app)
+    assert result.exit_code == 0, result.output
+    assert result.output.strip() == "1 applied, 1 refused, 1 proposals, 1 refreshed, 1 ignored"
+    assert _subjects(imap_server, APPLIED) == ["applied", "proposal", "refreshed"]
+    assert _subjects(imap_server, REFUSED) == ["refused"]
+    [(raw, flags)] = imap_server.messages("INBOX")
+    assert b"Subject: ignored" in raw
+    assert b"\\Seen" not in flags  # downloaded with BODY.PEEK[]: still unread for the organiser
+    assert len(recorder.calls) == 5
+
+
+def test_a_second_run_takes_nothing_again_and_a_read_message_is_taken_too(app, imap_server, recorder):
+    imap_server.append(email("applied", subject="read already"), flags=(b"\\Seen",))
+    app.config["IMAP_URL"] = imap_server.url()
+    assert _fetch(app).output.startswith("1 applied")
+    assert _fetch(app).output.strip() == "0 applied, 0 refused, 0 proposals, 0 refreshed, 0 ignored"
+    assert _subjects(imap_server, APPLIED) == ["read already"]
+
+
+def test_the_same_message_twice_is_taken_once_and_both_copies_are_moved(app, imap_server, recorder):
+    twice = email("applied", subject="twice")
+    imap_server.append(twice)
+    imap_server.append(twice)
+    app.config["IMAP_URL"] = imap_server.url()
+    result = _fetch(app)
+    assert result.output.strip() == ("1 applied, 0 refused, 0 proposals, 0 refreshed, 0 ignored, "
+                                     "1 taken before (moved now)")
+    assert _subjects(imap_server, APPLIED) == ["twice", "twice"]
+    assert imap_server.messages("INBOX") == []
+
+
+def test_a_message_taken_by_a_run_that_stopped_before_the_move_is_moved_by_the_next(app, imap_server, recorder):
+    # The earlier run committed "refused" and died before MOVE: the message is still in INBOX.
+    message_id = make_msgid(domain="units.example.org")
+    recorder.first[message_id] = InboxOutcome.REFUSED
+    imap_server.append(email("applied", subject="half done", message_id=message_id))
+    app.config["IMAP_URL"] = imap_server.url()
+    assert _fetch(app).exit_code == 0
+    assert _subjects(imap_server, REFUSED) == ["half done"]  # where its first outcome says
+    assert _subjects(imap_server, APPLIED) == []
+
+
+def test_two_fetchers_at_once_take_each_message_once(app, imap_server, recorder):
+    for n in range(24):
+        imap_server.append(email("applied" if n % 3 else "refused", subject=f"reply {n:02}"))
+    app.config["IMAP_URL"] = imap_server.url()
+    barrier = threading.Barrier(2)
+    reports: list[mailbox.FetchReport] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with app.app_context():
+                barrier.wait()
+                reports.append(mailbox.fetch_mailbox(settings()))
+        except BaseException as error:  # reported below: a thread's exception is otherwise lost
+            errors.append(error)
+
+    threads = [threading.Thread(target=work) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert len(recorder.first) == 24  # each message recorded once
+    assert sum(r.applied for r in reports) == 16 and sum(r.refused for r in reports) == 8
+    # Every message left INBOX for its folder. Two sessions moving the same message at the same instant can both
+    # succeed (IMAP has no compare-and-set for MOVE), so a folder may hold a second copy; the answer is recorded once.
+    assert len(set(_subjects(imap_server, APPLIED))) == 16 and len(set(_subjects(imap_server, REFUSED))) == 8
+    assert imap_server.messages("INBOX") == []
+
+
+def test_a_20_mb_message_is_read_and_left_unread(app, imap_server, recorder):
+    imap_server.append(email(subject="big scan", size=20 * 1024 * 1024))
+    app.config["IMAP_URL"] = imap_server.url()
+    result = _fetch(app)
+    assert result.exit_code == 0 and "1 ignored" in result.output
+    [(raw, flags)] = imap_server.messages("INBOX")
+    assert len(raw) > 20 * 1024 * 1024 and b"\\Seen" not in flags
+
+
+def test_a_message_over_the_bound_is_never_downloaded_and_is_reported(app, imap_server, recorder):
+    imap_server.append(email("applied", subject="too big", size=200_000))
+    imap_server.append(email("applied", subject="small"))
+    app.config["IMAP_URL"] = imap_server.url()
+    with app.app_context():
+        report = mailbox.fetch_mailbox(settings(), max_bytes=100_000)
+    assert (report.applied, report.too_large) == (1, 1)
+    assert "1 too large (left in the folder)" in report.summary()
+    assert _subjects(imap_server, "INBOX") == ["too big"]
+
+
+def test_starttls_with_a_private_ca_and_folders_named_in_the_settings(app, imap_server, recorder):
+    imap_server.append(email("refused", subject="starttls"))
+    app.config.update(IMAP_URL=imap_server.url(tls=False), IMAP_REFUSED_FOLDER="Calendar/Refused replies")
+    result = _fetch(app)
+    assert result.exit_code == 0, result.output
+    assert _subjects(imap_server, "Calendar.Refused replies") == ["starttls"]
+
+
+def test_plain_imap_only_when_the_url_says_so(app, imap_server, recorder):
+    imap_server.append(email("applied"))
+    app.config["IMAP_URL"] = imap_server.url(tls=False, starttls="no")
+    assert _fetch(app).output.startswith("1 applied")
+
+
+def test_a_server_certificate_nobody_vouches_for_is_refused(app, imap_server, recorder):
+    app.config["IMAP_URL"] = imap_server.url(cafile="")  # the system's CAs only
+    result = _fetch(app)
+    assert result.exit_code == mailbox_exit()
+    assert "mail fetch: cannot reach" in result.stderr and "CERTIFICATE_VERIFY_FAILED" in result.stderr
+    assert recorder.calls == []
+
+
+def test_a_wrong_password_ends_with_an_error_that_does_not_show_it(app, imap_server, recorder):
+    imap_server.append(email("applied"))
+    app.config["IMAP_URL"] = imap_server.url(password="not-the-password")
+    result = _fetch(app)
+    assert result.exit_code == mailbox_exit()
+    assert result.stderr.startswith("mail fetch: login refused by 127.0.0.1:")
+    assert "not-the-password" not in result.stderr + result.output
+    assert recorder.calls == [] and len(imap_server.messages("INBOX")) == 1
+
+
+def test_without_imap_url_the_command_says_so(app):
+    app.config["IMAP_URL"] = ""
+    result = _fetch(app)
+    assert result.exit_code == mailbox_exit()
+    assert "IMAP_URL is not set" in result.stderr
+
+
+def mailbox_exit() -> int:
+    from tracker.calendar.cli import MAILBOX_UNREADABLE
+
+    return MAILBOX_UNREADABLE
+
+
+def test_a_server_without_move_gets_copy_and_expunge(app, plain_imap_server, recorder):
+    plain_imap_server.append(email("applied", subject="copied"))
+    plain_imap_server.append(email(subject="stays"))
+    app.config["IMAP_URL"] = plain_imap_server.url()
+    assert _fetch(app).output.startswith("1 applied")
+    assert _subjects(plain_imap_server, APPLIED) == ["copied"]
+    assert _subjects(plain_imap_server, "INBOX") == ["stays"]
+
+
+def test_the_url_is_shown_without_its_password():
+    parsed = mailbox.parse_imap_url("imaps://protocol%40agency.az:pa%2Fss@mail.agency.az/Inbox%20calendar?cafile=/ca.pem")
+    assert (parsed.username, parsed.password, parsed.folder, parsed.port) == (
+        "protocol@agency.az", "pa/ss", "Inbox calendar", 993)
+    assert "pa" not in parsed.display().replace("protocol", "") and "pa/ss" not in repr(parsed)
+    assert mailbox.parse_imap_url("imap://h").starttls == "required"
+    assert mailbox.parse_imap_url("imap://h?starttls=no").starttls == "off"
+    with pytest.raises(ValueError, match="IMAP_URL"):
+        mailbox.parse_imap_url("https://h/INBOX")
+
+
+def _wait_for(condition, seconds: float = 60.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.1)
+    return condition()
+
+
+@pytest.mark.parametrize("plain", [False, True], ids=["idle", "polling"])
+def test_watch_takes_a_message_that_arrives_while_it_waits(app, tmp_path, recorder, plain):
+    _need_dovecot()
+    server = start_imap_server(tmp_path, plain_capabilities=plain)
+    try:
+        # A poll far longer than the test may wait: with IDLE, the new message itself must wake the watcher.
+        app.config.update(IMAP_URL=server.url(), IMAP_POLL_SECONDS=3600 if not plain else 1)
+        stop = threading.Event()
+        errors: list[BaseException] = []
+
+        def watch() -> None:
+            try:
+                with app.app_context():
+                    mailbox.watch_mailbox(settings(), stop=stop)
+            except BaseException as error:
+                errors.append(error)
+
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        try:
+            server.append(email(subject="unrelated"))
+            assert _wait_for(lambda: len(recorder.calls) == 1), "the watcher took nothing"
+            server.append(email("applied", subject="arrived later"))
+            assert _wait_for(lambda: _subjects(server, APPLIED) == ["arrived later"]), "not moved"
+        finally:
+            stop.set()
+            watcher.join(timeout=60)
+        assert not watcher.is_alive() and errors == []
+        assert len(recorder.calls) == 2  # the unrelated message was read once, not on every pass
+    finally:
+        server.stop()
+
+
+@pytest.mark.parametrize("stop_signal", [signal.SIGTERM, signal.SIGINT])
+def test_watch_runs_as_a_command_and_stops_cleanly_on_a_signal(app, imap_server, tmp_path, stop_signal):
+    env = {
+        **os.environ,
+        "FLASK_APP": "tracker",
+        "TRACKER_INSTANCE_PATH": str(tmp_path / "fetch-instance"),
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "TRACKER_SECRET_KEY": "fetch-test-key",
+        "TRACKER_IMAP_URL": imap_server.url(),
+        "TRACKER_IMAP_POLL_SECONDS": "1",
+    }
+    flask = Path(sys.executable).parent / "flask"
+    watcher = subprocess.Popen([str(flask), "mail", "fetch", "--watch"], env=env,  # noqa: S603
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        first = watcher.stdout.readline() if watcher.stdout else ""
+        assert "mail fetch: watching imaps://organiser@127.0.0.1:" in first
+        assert imap_server.password.replace(" ", "%20") not in first
+        imap_server.append(email(subject="not calendar"))
+        time.sleep(0.5)  # let it reach IDLE; the stop must work wherever it is
+        watcher.send_signal(stop_signal)
+        output, _ = watcher.communicate(timeout=60)
+    finally:
+        if watcher.poll() is None:
+            watcher.kill()
+            watcher.communicate()
+    assert watcher.returncode == 0, output
+    assert "mail fetch: stopped" in output
+    [(_raw, flags)] = imap_server.messages("INBOX")
+    assert b"\\Seen" not in flags

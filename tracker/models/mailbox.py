@@ -1,0 +1,86 @@
+"""What the organiser's mailbox brought: one row per calendar message taken (issue 14).
+
+Written by ``tracker.calendar.inbox.take_calendar_message`` in the transaction that applies what the message says;
+the unique Message-ID makes a message read twice (two fetchers, or a crash before it was moved) count once.
+Shown on the attendance dashboard (a cached page), but by no feed: the table is in ``feeds.PAGE_ONLY_TABLES``.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import Model
+from .constraints import one_of
+from .events import Event
+from .types import UTCDateTime, utcnow
+from .users import User
+
+#: Longest Message-ID kept as it is; a longer one (or none) is kept as ``sha256:`` and the hash's hex.
+MAX_MESSAGE_ID_LENGTH = 255
+
+
+class MailboxMethod(StrEnum):
+    """The attendee's iTIP method (RFC 5546) a message carried."""
+
+    REPLY = "REPLY"
+    COUNTER = "COUNTER"
+    REFRESH = "REFRESH"
+
+
+class MailboxOutcome(StrEnum):
+    """What taking the message decided (``calendar.inbox.InboxOutcome`` without the outcomes that record nothing)."""
+
+    APPLIED = "applied"
+    REFUSED = "refused"
+    PROPOSAL = "proposal"
+    REFRESHED = "refreshed"
+
+
+class MailboxMessage(Model):
+    """One calendar message from the organiser's mailbox and what it did."""
+
+    __tablename__ = "mailbox_messages"
+    __table_args__ = (one_of("method", MailboxMethod, nullable=True), one_of("outcome", MailboxOutcome))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: The Message-ID header (trimmed), or ``sha256:<hex>`` of it when longer than 255 characters, or of the whole
+    #: message when it has none. Unique: the same message taken twice is recorded once.
+    message_id: Mapped[str] = mapped_column(String(MAX_MESSAGE_ID_LENGTH), unique=True)
+    #: When the mailbox received it (the IMAP server's date), else when it was taken.
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    #: The From address, lower case ("" when it has none).
+    sender: Mapped[str] = mapped_column(String(320), default="")
+    #: REPLY, COUNTER or REFRESH; NULL for a calendar message that could not be read far enough to tell.
+    method: Mapped[str | None] = mapped_column(String(10))
+    outcome: Mapped[str] = mapped_column(String(20))
+    #: Why nothing changed, in every site language (``{"az": …, "ru": …, "en": …}``); empty unless refused.
+    reason: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    #: The UID the message named ("" when it could not be read), to show which event a stray one meant.
+    uid: Mapped[str] = mapped_column(String(255), default="")
+    #: The event the UID named; NULL for an unknown UID (and after the event was deleted).
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"), index=True)
+    #: The calendar part as received (at most ``calendar.replies.MAX_REPLY_BYTES``), to apply a refused reply by hand.
+    calendar: Mapped[bytes | None] = mapped_column(LargeBinary)
+    #: What changed, for the organiser: ``{"answers": [{"unit": id, "status": …, "changed": bool}]}`` for a
+    #: REPLY, ``{"units": [ids], "starts_at": iso, "ends_at": iso, "comment": …}`` for a COUNTER,
+    #: ``{"units": [ids], "queued": n}`` for a REFRESH.
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    #: Who applied a refused reply by hand, and when.
+    handled_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    handled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    event: Mapped[Event | None] = relationship()
+    handled_by: Mapped[User | None] = relationship()
+
+    def reason_text(self, language: str) -> str:
+        """The reason in ``language``, else in any language recorded."""
+        reasons = self.reason or {}
+        return str(reasons.get(language) or next(iter(reasons.values()), ""))
+
+    def __repr__(self) -> str:
+        return f"<MailboxMessage {self.message_id!r} {self.method} {self.outcome}>"
