@@ -150,3 +150,13 @@ def test_every_operation_documents_its_problems_and_the_token(client: Any) -> No
     assert "Retry-After" in components["TOO_MANY_REQUESTS"]["headers"]
     problem = spec["components"]["schemas"]["Problem"]
     assert set(problem["properties"]) == {"type", "title", "status", "detail", "errors"}
+
+
+def test_every_post_describes_the_idempotency_key(client: Any) -> None:
+    spec = client.get("/api/v1/openapi.json").json
+    posts = [operations["post"] for operations in spec["paths"].values() if "post" in operations]
+    assert posts
+    for post in posts:
+        assert any(parameter["name"] == "Idempotency-Key" and parameter["in"] == "header"
+                   for parameter in post.get("parameters", []))
+        assert "409" in post["responses"]

@@ -79,8 +79,30 @@ def register_api(app: Flask) -> None:
     for module in (units, people, venues, series, events, agenda, invitations):
         api.register_blueprint(module.blp)
         csrf.exempt(module.blp)
+    _describe_idempotency(api)
     _protect_spec_view(app)
     register_problem_handlers(app)
+
+
+def _describe_idempotency(api: Api) -> None:
+    """Every POST takes ``Idempotency-Key`` (``idempotency.py``, in the one access wrapper): say so in each POST's
+    description, with the 409 of a retry that arrives while the first request still runs."""
+    from ..models.idempotency import MAX_KEY_LENGTH
+    from .idempotency import KEY_HEADER
+
+    header = {
+        "name": KEY_HEADER, "in": "header", "required": False,
+        "description": "Send the same key with a retried POST: within 24 hours the first result is returned "
+                       "instead of doing the work twice. The same key with another body → 422.",
+        "schema": {"type": "string", "minLength": 1, "maxLength": MAX_KEY_LENGTH, "pattern": "^[!-~]+$"},
+    }
+    busy = {"description": "The first request with this Idempotency-Key is still running; retry later.",
+            "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+    for operations in api.spec._paths.values():  # noqa: SLF001  (apispec keeps the registered paths here)
+        post = operations.get("post")
+        if post is not None:
+            post.setdefault("parameters", []).append(header)
+            post.setdefault("responses", {}).setdefault("409", busy)
 
 
 def _protect_spec_view(app: Flask) -> None:
