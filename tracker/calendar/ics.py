@@ -37,6 +37,7 @@ from ..settings import settings as current_settings
 from ..text import clean_text as printable
 from ..timemath import agenda_schedule, local_days
 from ..vocabulary import agenda_kind_label, kind_label, language_name, position_in_sentence, title_names_kind
+from .vtimezone import vtimezone_ical
 
 PRODID = "-//tracker//Ceremony tracker//EN"
 
@@ -405,21 +406,19 @@ def _new_calendar(settings: CalendarSettings, method: str | None) -> icalendar.C
     return calendar
 
 
-@lru_cache(maxsize=64)
 def _vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
-    # Generating a VTIMEZONE walks the zone's transitions; cache the result per zone and range of years.
-    timezone = icalendar.Timezone.from_tzid(tzid, first_date=date(first_year, 1, 1), last_date=date(last_year, 1, 1))
-    # icalendar notes the covered years in an English COMMENT; a calendar file speaks its reader's language only.
-    timezone.pop("COMMENT", None)
-    return timezone.to_ical()
+    # Our own, from zoneinfo's transitions (cached there): icalendar's Timezone.from_tzid puts spring changes an
+    # hour late (tracker/calendar/vtimezone.py, docs/calendar.md).
+    return vtimezone_ical(tzid, first_year, last_year)
 
 
 def _zone_years(spans: Iterable[Event] | Iterable[FeedSpan]) -> dict[str, tuple[int, int]]:
-    """Per time zone, the years its VTIMEZONE covers: a year before the first start to two after the last end."""
+    """Per time zone, the years its VTIMEZONE covers: the local years from the first start to the last end."""
     years: dict[str, tuple[int, int]] = {}
     for span in spans:
-        start_year = span.starts_at.year - 1
-        end_year = span.ends_at.year + 2
+        zone = ZoneInfo(span.timezone or "UTC")
+        start_year = span.starts_at.astimezone(zone).year
+        end_year = span.ends_at.astimezone(zone).year
         low, high = years.get(span.timezone, (start_year, end_year))
         years[span.timezone] = (min(low, start_year), max(high, end_year))
     return years

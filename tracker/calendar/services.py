@@ -222,8 +222,9 @@ def _builder_fingerprint() -> str:
     return digest.hexdigest()
 
 
-#: Modules (under ``tracker/``) whose code decides the text of a VEVENT besides ``calendar/ics.py``.
+#: Modules (under ``tracker/``) whose code decides the text of a VEVENT or a VTIMEZONE besides ``calendar/ics.py``.
 _BUILDER_HELPERS = (
+    "calendar/vtimezone.py",
     "events/display.py",
     "vocabulary.py",
     "timemath.py",
