@@ -221,3 +221,20 @@ def test_an_event_across_new_year_covers_both_local_years(app, make_event):
               .subcomponents]
     assert starts[0] == datetime(2027, 10, 31, 3)
     assert datetime(2028, 3, 26, 2) in starts and datetime(2028, 10, 29, 3) in starts
+
+
+def test_a_start_in_the_second_pass_of_the_repeated_autumn_hour_reads_right(app, make_event):
+    # Berlin, 31 October 2027: 03:00 summer time becomes 02:00 again at 01:00 UTC; 01:30 UTC is 02:30 the
+    # second time round, which a local time with a TZID cannot name (it means the first pass, 00:30 UTC).
+    starts = datetime(2027, 10, 31, 1, 30, tzinfo=UTC)
+    event = make_event(starts_at=starts, ends_at=starts + timedelta(hours=1), timezone="Europe/Berlin")
+    with app.app_context():
+        data = build_event_ics(load_event(event.id), settings=SETTINGS)
+    vevent = check_calendar(data, method="PUBLISH").walk("VEVENT")[0]
+    assert vevent.decoded("DTSTART") == starts
+    assert vevent.decoded("DTEND") == starts + timedelta(hours=1)
+    first_pass = datetime(2027, 10, 31, 0, 30, tzinfo=UTC)
+    other = make_event(starts_at=first_pass, ends_at=first_pass + timedelta(hours=1), timezone="Europe/Berlin")
+    with app.app_context():
+        data = build_event_ics(load_event(other.id), settings=SETTINGS)
+    assert b"DTSTART;TZID=Europe/Berlin:20271031T023000" in data  # the first pass stays local

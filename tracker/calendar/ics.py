@@ -282,8 +282,17 @@ def _set_times(component: icalendar.Event, event: Event) -> None:
         component.add("dtstart", first)
         component.add("dtend", last + timedelta(days=1))
     else:
-        component.add("dtstart", event.starts_at.astimezone(zone))
-        component.add("dtend", event.ends_at.astimezone(zone))
+        component.add("dtstart", _local_or_utc(event.starts_at, zone))
+        component.add("dtend", _local_or_utc(event.ends_at, zone))
+
+
+def _local_or_utc(instant: datetime, zone: ZoneInfo) -> datetime:
+    """``instant`` in the event's zone — or in UTC when it falls in the second pass of a repeated hour (autumn):
+    a local time with a TZID names the first pass (RFC 5545), so the second one can only be written in UTC."""
+    local = instant.astimezone(zone)
+    if local.fold and local.replace(fold=0).utcoffset() != local.utcoffset():
+        return instant.astimezone(UTC)
+    return local
 
 
 # ------------------------------------------------------------------------------------------ components
