@@ -214,3 +214,26 @@ def test_api_tokens_are_masked_wherever_they_are(line, masked):
 
 def test_words_merely_containing_the_marker_are_left_alone():
     assert mask_tokens("GET /api/v1/units?q=ptrk_x") == "GET /api/v1/units?q=ptrk_x"
+
+
+@pytest.mark.parametrize(
+    ("line", "masked"),
+    [
+        ("mailbox imaps://protocol%40agency.az:pa%2Fss@mail.agency.az:993/INBOX?cafile=/ca.pem: timed out",
+         "mailbox imaps://protocol%40agency.az:***@mail.agency.az:993/INBOX?cafile=/ca.pem: timed out"),
+        ("TRACKER_IMAP_URL=imap://organiser:s3cret@127.0.0.1:1143/INBOX?starttls=no",
+         "TRACKER_IMAP_URL=imap://organiser:***@127.0.0.1:1143/INBOX?starttls=no"),
+        ('SMTP_URL="smtp://mailer:p@ss/word@smtp.example.org:587"', 'SMTP_URL="smtp://mailer:***@smtp.example.org:587"'),
+        ("SMTPS://MAILER:Secret@SMTP.EXAMPLE.ORG", "SMTPS://MAILER:***@SMTP.EXAMPLE.ORG"),
+        ("imaps://organiser@mail.agency.az/INBOX and smtp://smtp.example.org",
+         "imaps://organiser@mail.agency.az/INBOX and smtp://smtp.example.org"),
+    ],
+)
+def test_mail_server_passwords_are_masked(line, masked):
+    assert mask_tokens(line) == masked
+
+
+def test_the_mailbox_fetchers_log_masks_a_url_password(app, caplog):
+    with caplog.at_level(logging.WARNING, logger="tracker.calendar.mailbox"):
+        logging.getLogger("tracker.calendar.mailbox").warning("cannot reach %s", "imaps://u:hunter2@h/INBOX")
+    assert "hunter2" not in caplog.text and "imaps://u:***@h/INBOX" in caplog.text

@@ -37,11 +37,16 @@ _TOKEN_IN_QUERY = re.compile(r"(?P<prefix>[?&;](?:token|reset_token|signature)=)
 #: An API token wherever it is (``Authorization: Bearer trk_…``), however much of it: its marker
 #: (:data:`~tracker.auth.tokens.TOKEN_PREFIX`, not secret) stays so the line still says what was there.
 _API_TOKEN = re.compile(r"(?<![A-Za-z0-9_-])" + re.escape(TOKEN_PREFIX) + r"[A-Za-z0-9_-]+")
+#: The password of a mail server's URL (``IMAP_URL``, ``SMTP_URL``: ``imaps://user:password@host``): the user stays.
+#: The password runs to the last ``@`` before the host (a raw ``@`` or ``/`` in it is still masked whole).
+_URL_PASSWORD = re.compile(r"(?P<prefix>\b(?:imaps?|smtps?)://[^:/?#@\s\"']*:)[^\s\"']*@(?=[^@\s\"']*(?:[\s\"']|$))",
+                           re.IGNORECASE)
 
 
 def mask_tokens(text: str) -> str:
     """``text`` with the token of every answer, feed and reset path (and ``?token=``) replaced by ``***``, and
-    every API token by ``trk_***``."""
+    every API token by ``trk_***``, and the password of every IMAP and SMTP URL by ``***``."""
+    text = _URL_PASSWORD.sub(lambda m: f"{m['prefix']}{MASK}@", text)
     text = _TOKEN_IN_PATH.sub(lambda m: f"{m['prefix']}{MASK}{m['suffix'] or ''}", text)
     text = _TOKEN_IN_QUERY.sub(lambda m: f"{m['prefix']}{MASK}", text)
     return _API_TOKEN.sub(TOKEN_PREFIX + MASK, text)
@@ -77,6 +82,10 @@ def register_log_masking(app: Flask) -> None:
     """Mask tokens in the request log of ``flask run`` (the ``werkzeug`` logger) and in the app's own log."""
     _add_filter(logging.getLogger("werkzeug"))
     _add_filter(app.logger)
+    # The mail worker and the mailbox fetcher log through their modules' loggers (a logger's filter does not see
+    # its children's records): connection errors there may quote a server's URL.
+    for name in ("tracker.mail.delivery", "tracker.mail.deferred", "tracker.calendar.mailbox"):
+        _add_filter(logging.getLogger(name))
 
 
 class TokenMaskingLogger(GunicornLogger):

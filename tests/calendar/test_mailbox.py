@@ -181,9 +181,10 @@ def test_two_fetchers_at_once_take_each_message_once(app, imap_server, recorder)
     assert errors == []
     assert len(recorder.first) == 24  # each message recorded once
     assert sum(r.applied for r in reports) == 16 and sum(r.refused for r in reports) == 8
-    # Every message left INBOX for its folder. Two sessions moving the same message at the same instant can both
-    # succeed (IMAP has no compare-and-set for MOVE), so a folder may hold a second copy; the answer is recorded once.
-    assert len(set(_subjects(imap_server, APPLIED))) == 16 and len(set(_subjects(imap_server, REFUSED))) == 8
+    # Every message left INBOX for its folder, once: MOVE is no compare-and-set (two sessions moving one message at
+    # the same instant both succeed), so only the session whose conditional STORE (CONDSTORE) claimed it moves it.
+    applied, refused = _subjects(imap_server, APPLIED), _subjects(imap_server, REFUSED)
+    assert (len(applied), len(set(applied)), len(refused), len(set(refused))) == (16, 16, 8, 8)
     assert imap_server.messages("INBOX") == []
 
 
@@ -344,3 +345,15 @@ def test_watch_runs_as_a_command_and_stops_cleanly_on_a_signal(app, imap_server,
     assert "mail fetch: stopped" in output
     [(_raw, flags)] = imap_server.messages("INBOX")
     assert b"\\Seen" not in flags
+
+
+def test_a_message_claimed_by_a_fetcher_that_stopped_before_its_move_is_moved(app, imap_server, recorder):
+    # Another fetcher took it (refused), claimed the move ($TrackerMove) and died: still in INBOX, claimed.
+    message_id = make_msgid(domain="units.example.org")
+    recorder.first[message_id] = InboxOutcome.REFUSED
+    imap_server.append(email("refused", subject="claimed", message_id=message_id), flags=(mailbox.CLAIM_KEYWORD,))
+    app.config["IMAP_URL"] = imap_server.url()
+    with app.app_context():
+        report = mailbox.fetch_mailbox(settings(), claim_grace=0)
+    assert report.duplicates == 1
+    assert _subjects(imap_server, REFUSED) == ["claimed"] and imap_server.messages("INBOX") == []

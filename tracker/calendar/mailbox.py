@@ -8,7 +8,10 @@ in its own committed transaction, and only then moves it: applied replies, propo
 Exactly once: the inbox remembers each Message-ID, so a message taken before (a crash between the commit and
 the move, or another fetcher that got there first) comes back DUPLICATE with its first outcome, and is moved
 where that outcome says. A message another fetcher moved meanwhile has simply gone. Several fetchers may
-therefore read the same mailbox at once.
+therefore read the same mailbox at once. IMAP's MOVE is no compare-and-set (two sessions moving one message at
+the same instant both succeed, leaving two copies), so on a server with CONDSTORE (RFC 7162: Dovecot, Gmail,
+Cyrus) a fetcher first claims the message with a conditional STORE of :data:`CLAIM_KEYWORD` and only the session
+whose claim succeeds moves it; elsewhere two fetchers can leave a second copy (the answer is recorded once).
 
 ``mail fetch --watch`` (:func:`watch_mailbox`) repeats the pass: it waits in IMAP IDLE when the server offers
 it (a new message wakes it) and never longer than ``IMAP_POLL_SECONDS``; without IDLE it polls. A dropped
@@ -21,6 +24,7 @@ import contextlib
 import logging
 import ssl
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -41,6 +45,12 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 #: The longest pause between two attempts to reach a server that dropped us or cannot be reached.
 MAX_RECONNECT_SECONDS = 300.0
+
+#: The keyword a fetcher flips (set, or cleared when set) with ``UNCHANGEDSINCE`` to claim the move of a message.
+CLAIM_KEYWORD = b"$TrackerMove"
+#: How long a message another session claimed is given to leave the folder before this one moves it instead (the
+#: claimer stopped between its claim and its move). A move takes milliseconds.
+CLAIM_GRACE_SECONDS = 10
 
 #: Where a message goes by what taking it decided (``None``: it stays in the folder, unread if it was).
 APPLIED, REFUSED = "applied", "refused"
@@ -217,13 +227,18 @@ class MailboxReader:
     """
 
     def __init__(self, settings: MailboxSettings, *, applied_folder: str, refused_folder: str,
-                 max_bytes: int = MAX_MESSAGE_BYTES) -> None:
+                 max_bytes: int = MAX_MESSAGE_BYTES, claim_grace: float = CLAIM_GRACE_SECONDS) -> None:
         self.settings = settings
+        self.claim_grace = claim_grace
         self.wanted = {APPLIED: applied_folder, REFUSED: refused_folder}
         self.max_bytes = max_bytes
         self.client: IMAPClient | None = None
         self._folders: dict[str, str] = {}
         self._left: set[tuple[int, int]] = set()
+        #: Whether the open folder lets this session claim a move (CONDSTORE, and keywords may be stored).
+        self._claims = False
+        #: Messages of this pass that another session had claimed when we downloaded them: (uid, destination).
+        self._claimed_elsewhere: list[tuple[int, str]] = []
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: int) -> MailboxReader:
@@ -333,6 +348,7 @@ class MailboxReader:
         except IMAPClientError as error:
             raise MailboxError(f"cannot open the folder {self.settings.folder!r}: {_describe(error)}") from error
         validity = int(selected.get(b"UIDVALIDITY", 0))
+        self._claims = client.has_capability("CONDSTORE") and b"\\*" in selected.get(b"PERMANENTFLAGS", ())
         uids = [uid for uid in client.search(["NOT", "DELETED"]) if (validity, uid) not in self._left]
         sizes = {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
                  } if uids else {}
@@ -349,12 +365,14 @@ class MailboxReader:
                             uid, self.settings.folder, sizes[uid], self.max_bytes)
                 continue
             self._take(uid, validity, report)
+        self._settle(should_stop)
         return report
 
     def _take(self, uid: int, validity: int, report: FetchReport) -> None:
         client = self.session
         try:
-            fetched = client.fetch([uid], ["BODY.PEEK[]", "INTERNALDATE"]).get(uid)
+            items = ["BODY.PEEK[]", "INTERNALDATE", *(["MODSEQ", "FLAGS"] if self._claims else [])]
+            fetched = client.fetch([uid], items).get(uid)
         except IMAPClientError as error:
             # Dovecot answers NO for a message another session expunged meanwhile: gone, not an error.
             if self._gone(uid, error):
@@ -380,7 +398,61 @@ class MailboxReader:
         if destination is None:
             self._left.add((validity, uid))
             return
+        if self._claims and CLAIM_KEYWORD in (fetched.get(b"FLAGS") or ()):
+            # Another fetcher claimed it before we downloaded it: it is moving it now (or stopped meanwhile).
+            self._claimed_elsewhere.append((uid, destination))
+            return
+        if not self._claim(uid, fetched):
+            # Another fetcher claimed it after we downloaded it (and moves it), or someone changed its flags
+            # meanwhile: not moved now; a later pass finds it gone, or takes it again (DUPLICATE) and moves it.
+            return
         self._move(uid, self.folder(destination))
+
+    def _settle(self, should_stop: Callable[[], bool]) -> None:
+        """Wait up to :attr:`claim_grace` seconds for the messages another session claimed to leave the folder;
+        claim and move those still there (their claimer stopped before its move)."""
+        pending, self._claimed_elsewhere = self._claimed_elsewhere, []
+        client = self.session
+        deadline = time.monotonic() + self.claim_grace
+        while pending and not should_stop():
+            client.noop()  # hear of expunges by other sessions
+            present = set(client.search(["UID", ",".join(str(uid) for uid, _ in pending)]))
+            pending = [(uid, destination) for uid, destination in pending if uid in present]
+            if not pending or time.monotonic() >= deadline:
+                break
+            time.sleep(0.2)
+        for uid, destination in pending:
+            if should_stop():
+                return
+            fetched = client.fetch([uid], ["MODSEQ", "FLAGS"]).get(uid)
+            if fetched and self._claim(uid, fetched):
+                log.warning("message %s of %s was claimed by another fetcher that did not move it: moved now",
+                            uid, self.settings.folder)
+                self._move(uid, self.folder(destination))
+
+    def _claim(self, uid: int, fetched: dict[bytes, object]) -> bool:
+        """Whether this session may move ``uid``: ``False`` only when the server says that the message changed since
+        it was downloaded (``[MODIFIED]``), i.e. another fetcher's claim came first. The claim flips
+        :data:`CLAIM_KEYWORD` on condition that the message's MODSEQ is still the downloaded one, which the server
+        checks and changes atomically, so of several sessions claiming one message one succeeds."""
+        modseq = fetched.get(b"MODSEQ")
+        if not self._claims or not isinstance(modseq, tuple) or not modseq:
+            return True  # no compare-and-set here: move (two fetchers at once may leave a second copy)
+        flags = fetched.get(b"FLAGS")
+        change = b"-FLAGS.SILENT" if isinstance(flags, tuple) and CLAIM_KEYWORD in flags else b"+FLAGS.SILENT"
+        client = self.session
+        responses = client._imap.untagged_responses  # noqa: SLF001 (imaplib keeps response codes here)
+        try:
+            # IMAPClient has no STORE modifiers (RFC 7162 UNCHANGEDSINCE): the command is sent as it is.
+            status, data = client._raw_command(  # noqa: SLF001
+                b"STORE", [str(uid).encode(), b"(UNCHANGEDSINCE %d)" % int(modseq[0]), change,
+                           b"(" + CLAIM_KEYWORD + b")"])
+        except IMAPClientError:
+            return True  # the claim itself failed: move as without CONDSTORE (a gone message is handled there)
+        finally:
+            responses.pop("MODIFIED", None)
+        said = data[0] if data and isinstance(data[0], bytes) else b""
+        return not (status == "OK" and said.upper().startswith(b"[MODIFIED"))
 
     # Waiting ---------------------------------------------------------------------------------------------
 
