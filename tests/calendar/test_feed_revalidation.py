@@ -228,10 +228,10 @@ def test_a_failure_goes_to_flask_without_the_token_in_the_log(app, feed, flask_c
     token = feed.removeprefix("/feeds/").removesuffix(".ics")
     real = services.unit_by_feed_token
 
-    def failing(found: str, connection: Any = None) -> Any:
+    def failing(found: str, connection: Any = None, **options: Any) -> Any:
         if connection is not None:
             raise RuntimeError(f"no database for {found}")
-        return real(found)
+        return real(found, **options)
 
     monkeypatch.setattr(services, "unit_by_feed_token", failing)
     calls = flask_calls.calls
@@ -255,3 +255,15 @@ def test_connections_go_back_to_the_pool(app, feed, flask_calls) -> None:
 def test_application_wide_rate_limits_turn_the_fast_path_off(another_app) -> None:
     # Flask-Limiter then checks every request before any view (tracker.setup keeps its hook).
     assert not hooks_known(another_app(RATELIMIT_DEFAULT="100/minute"))
+
+
+def test_a_full_get_of_an_unchanged_feed_is_one_statement(app, feed) -> None:
+    from tests.helpers import count_queries
+
+    client = app.test_client()
+    first = client.get(feed)
+    assert first.status_code == 200
+    with count_queries(app) as counted:
+        again = client.get(feed)
+    assert again.status_code == 200 and again.data == first.data
+    assert counted.count == 1, counted.statements  # the unit, the count, the validators and the body together

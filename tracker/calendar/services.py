@@ -28,7 +28,7 @@ from sqlalchemy.engine import Connection, CursorResult
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import selectinload
 
-from ..attendance.services import AnswerDetails, AttendanceError, record_answer
+from ..attendance.services import AnswerDetails, AttendanceError, StaleAnswer, record_answer
 from ..events.visibility import may_see, may_see_drafts, visible_statuses
 from ..extensions import db
 from ..i18n import current_language, primary_language
@@ -134,6 +134,8 @@ class RecordedFeed:
     etag: str
     last_modified: datetime
     state_key: str | None
+    #: The body recorded with them (compressed, as stored), when it was asked for (``with_body``).
+    compressed_body: bytes | None = None
 
 
 def unit_feed_name(unit_id: int) -> str:
@@ -152,17 +154,23 @@ _UNIT_BY_TOKEN = db.select(
 ).select_from(
     _UNITS.outerjoin(_RECORDS, _RECORDS.c.feed == literal("unit:") + cast_column(_UNITS.c.id, String))
 ).where(_UNITS.c.feed_token == bindparam("token"), _UNITS.c.active.is_(True))
+#: The same, with the recorded body: a full GET whose state key is the recorded one is answered from this one read.
+_UNIT_BY_TOKEN_WITH_BODY = _UNIT_BY_TOKEN.add_columns(_RECORDS.c.body)
 
 
-def unit_by_feed_token(token: str, connection: Connection | None = None) -> FeedOwner | None:
+def unit_by_feed_token(token: str, connection: Connection | None = None, *, with_body: bool = False
+                       ) -> FeedOwner | None:
     """The active unit whose private feed ``token`` is, or ``None``. Read on the session's connection, or on
-    ``connection`` (the revalidation fast path, ``revalidation.py``, which has no session)."""
+    ``connection`` (the revalidation fast path, ``revalidation.py``, which has no session); ``with_body``: with
+    the feed's recorded body too (``RecordedFeed.compressed_body``)."""
     if not token or len(token) > 64:
         return None
-    row = (connection or db.session.connection()).execute(_UNIT_BY_TOKEN, {"token": token}).one_or_none()
+    statement = _UNIT_BY_TOKEN_WITH_BODY if with_body else _UNIT_BY_TOKEN
+    row = (connection or db.session.connection()).execute(statement, {"token": token}).one_or_none()
     if row is None:
         return None
-    recorded = None if row.etag is None else RecordedFeed(row.etag, row.last_modified, row.state_key)
+    recorded = None if row.etag is None else RecordedFeed(row.etag, row.last_modified, row.state_key,
+                                                          row.body if with_body else None)
     return FeedOwner(row.id, row.language, row.name, row.translations or {}, int(row.generation), recorded)
 
 
@@ -510,8 +518,13 @@ def stored_feed(feed: str, state_key: str, *, with_body: bool) -> StoredFeed | N
     row = db.session.connection().execute(statement, {"feed": feed, "state_key": state_key}).one_or_none()
     if row is None:
         return None
-    body = zlib.decompress(row.body) if with_body and row.body is not None else None
+    body = stored_body(row.body) if with_body and row.body is not None else None
     return StoredFeed(row.etag, row.last_modified, body)
+
+
+def stored_body(compressed: bytes) -> bytes:
+    """A feed's body as ``feed_validators.body`` keeps it (zlib), whole again."""
+    return zlib.decompress(compressed)
 
 
 def feed_last_modified(
@@ -600,6 +613,39 @@ class AppliedAnswer:
     changed: bool
 
 
+class ReplyRaceLost(ReplyError):
+    """Another answer was recorded while the reply was being applied; nothing was written (trying again may work)."""
+
+
+def event_with_invitations(uid: str) -> Event:
+    """The event the calendar UID ``uid`` names, its invitations and units loaded; :class:`ReplyError` when none."""
+    event = db.session.execute(
+        db.select(Event).where(Event.uid == uid).options(selectinload(Event.invitations).selectinload(Invitation.unit))
+    ).scalar_one_or_none()
+    if event is None:
+        raise ReplyError(_l("No event has the UID %(uid)s.", uid=uid[:200]))
+    return event
+
+
+def invitations_by_address(event: Event) -> dict[str, list[Invitation]]:
+    """How a calendar message's ATTENDEE names a unit: every contact address (lower case) of an invited unit → its
+    invitations. Walk-ins are left out: they were never invited, and have no answer to change. One rule for
+    replies (upload form and mailbox), proposals and refreshes."""
+    by_address: dict[str, list[Invitation]] = {}
+    for invitation in event.invitations:
+        if invitation.walk_in:
+            continue
+        for address in invitation.unit.contact_emails or []:
+            by_address.setdefault(address.strip().lower(), []).append(invitation)
+    return by_address
+
+
+def no_unit_error(addresses: Sequence[str]) -> ReplyError:
+    """The reason for a message whose ATTENDEE addresses name no invited unit."""
+    return ReplyError(_l("%(addresses)s is not a contact address of any unit invited to this event.",
+                         addresses=", ".join(address[:100] for address in addresses)))
+
+
 def match_reply(reply: CalendarReply) -> tuple[Event, list[tuple[Invitation, str]]]:
     """Find the event and the invitations ``reply`` answers, or raise :class:`ReplyError` saying why.
 
@@ -607,13 +653,7 @@ def match_reply(reply: CalendarReply) -> tuple[Event, list[tuple[Invitation, str
     it as a contact address. The reply's SEQUENCE must be the event's current one: an answer to an
     older version (the unit has not seen the update yet) or to a version we never sent changes nothing.
     """
-    event = db.session.execute(
-        db.select(Event)
-        .where(Event.uid == reply.uid)
-        .options(selectinload(Event.invitations).selectinload(Invitation.unit))
-    ).scalar_one_or_none()
-    if event is None:
-        raise ReplyError(_l("No event has the UID %(uid)s.", uid=reply.uid[:200]))
+    event = event_with_invitations(reply.uid)
     if reply.sequence < event.sequence:
         raise ReplyError(_l(
             "The reply answers an older version of the event (SEQUENCE %(got)s; the last one sent is "
@@ -627,10 +667,7 @@ def match_reply(reply: CalendarReply) -> tuple[Event, list[tuple[Invitation, str
         ))
     if event.status == EventStatus.CANCELLED:
         raise ReplyError(_l("The event is cancelled; answers are no longer recorded."))
-    by_address: dict[str, list[Invitation]] = {}
-    for invitation in event.invitations:
-        for address in invitation.unit.contact_emails or []:
-            by_address.setdefault(address.strip().lower(), []).append(invitation)
+    by_address = invitations_by_address(event)
     matched: dict[int, tuple[Invitation, str]] = {}
     for answer in reply.answers:
         status = STATUS_BY_PARTSTAT.get(answer.partstat)
@@ -642,10 +679,7 @@ def match_reply(reply: CalendarReply) -> tuple[Event, list[tuple[Invitation, str
                 ))
             matched[invitation.id] = (invitation, status)
     if not matched:
-        addresses = ", ".join(a.email[:100] for a in reply.answers)
-        raise ReplyError(_l(
-            "%(addresses)s is not a contact address of any unit invited to this event.", addresses=addresses
-        ))
+        raise no_unit_error([a.email for a in reply.answers])
     return event, list(matched.values())
 
 
@@ -676,6 +710,9 @@ def apply_reply(reply: CalendarReply, *, by_user: User | None) -> list[AppliedAn
                 # A reply is not based on a form the user saw; the database lock still applies.
                 expected_version=None,
             )
+        except StaleAnswer as error:
+            raise ReplyRaceLost(_l("%(unit)s: %(reason)s", unit=unit_name, reason=LazyString(error.translated))
+                                ) from error
         except AttendanceError as error:
             # Translated when shown: after a race lost at the flush nothing can be read until the view rolls back.
             raise ReplyError(_l("%(unit)s: %(reason)s", unit=unit_name, reason=LazyString(error.translated))

@@ -55,6 +55,10 @@ def _calendar_response(
     conditional = _is_conditional()
     if recorded is not None and conditional and recorded.state_key == state_key:
         stored: services.StoredFeed | None = services.StoredFeed(recorded.etag, recorded.last_modified, None)
+    elif (recorded is not None and not conditional and recorded.state_key == state_key
+          and recorded.compressed_body is not None):
+        body = services.stored_body(recorded.compressed_body)
+        stored = services.StoredFeed(recorded.etag, recorded.last_modified, body)
     else:
         stored = services.stored_feed(feed, state_key, with_body=not conditional)
     if stored is not None and conditional:
@@ -199,7 +203,8 @@ def public_calendar() -> Response:
 @public
 def unit_feed(token: str) -> Response:
     """A unit's private feed: the events it is invited to. The token is the credential; unknown → 404."""
-    owner = services.unit_by_feed_token(token)  # with the content generation, read first
+    # With the content generation, read first; and for a full GET the recorded body, in the same statement.
+    owner = services.unit_by_feed_token(token, with_body=not _is_conditional())
     if owner is None:
         abort(404)
     generation = owner.generation
@@ -298,15 +303,19 @@ def apply_mailbox_reply(event_id: int, message_id: int) -> Response | tuple[str,
         flash(_("This message was not refused, or its calendar text was not kept; there is nothing to apply."),
               "error")
         return redirect(back)
-    if not confirmed():
+    newer = inbox.newer_answers(message)
+    replace_newer = request.form.get("replace_newer") == "1"
+    if not confirmed() or (newer and not replace_newer):
+        # A newer answer is named on this page even when the button's own question was already answered.
         return confirmation_page(
             title=_("Apply the calendar reply from %(sender)s anyway?", sender=message.sender or "—"),
             consequence=_("Its answer is recorded in your name. A reply to an older version of the event is "
                           "accepted; every other rule still applies. It was refused because: %(reason)s",
                           reason=message.reason_text(current_language())),
-            yes=_("Yes, apply it"), back=back)
+            yes=_("Yes, apply it"), back=back, template="calendar/_mailbox_confirm.html", newer=newer,
+            received_at=message.received_at)
     try:
-        inbox.apply_by_hand(message, by_user=current_user)
+        inbox.apply_by_hand(message, by_user=current_user, replace_newer=replace_newer)
     except ReplyError as error:
         # The savepoint was rolled back; nothing changed. The reason is shown, nothing is committed.
         flash(_("Still refused: %(reason)s", reason=str(error.reason)), "error")
