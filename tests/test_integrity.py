@@ -99,3 +99,16 @@ def test_the_users_command_finds_a_unit_by_its_code_in_any_case(app, runner, mak
     with app.app_context():
         user = account_services.find_user_by_email("GANJA@example.org")
         assert user is not None and user.unit_id == unit.id
+
+
+def test_a_savepoint_first_in_a_transaction_is_undone_with_it(app, make_unit):
+    """SQLite's driver begins a transaction only before a write: a SAVEPOINT coming first must not become the whole
+    transaction (its RELEASE would commit what the outer rollback is meant to take back)."""
+    from tracker.models import Unit
+
+    unit = make_unit()
+    with app.app_context():
+        with db.session.begin_nested():
+            db.session.get(Unit, unit.id).active = False
+        db.session.rollback()
+        assert db.session.get(Unit, unit.id).active is True

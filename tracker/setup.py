@@ -29,6 +29,18 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+def _sqlite_savepoint_in_a_transaction(connection: Any, _name: str) -> None:
+    """Begin the transaction before a savepoint when SQLite's driver has not (it begins one only before a write).
+
+    Otherwise a SAVEPOINT that comes first becomes the transaction itself and its RELEASE commits: what the
+    savepoint guarded (a mailbox message's record, a claim) would be committed before the request ends, and a
+    failure after it could no longer take it back.
+    """
+    dbapi_connection = connection.connection.dbapi_connection
+    if dbapi_connection is not None and not dbapi_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN")
+
+
 def register_extensions(app: Flask) -> None:
     """Bind the extension objects of ``tracker.extensions`` to ``app``."""
     from . import (
@@ -42,6 +54,7 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
+            event.listen(db.engine, "savepoint", _sqlite_savepoint_in_a_transaction)
     migrate.init_app(app, db, directory=MIGRATIONS, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -3,8 +3,10 @@ proposals kept, refreshes answered, everything else left alone; each message tak
 
 from __future__ import annotations
 
+import email.policy
 import re
 from datetime import UTC, datetime, timedelta
+from email import message_from_bytes
 from email.message import EmailMessage
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -247,14 +249,36 @@ def test_a_broken_calendar_part_is_refused(app):
         InboxOutcome.IGNORED
 
 
-def test_a_message_too_large_to_read_is_refused_when_it_carries_a_calendar(app, invited):
-    ics = _fixture("google-reply-tentative.ics", _event(app, invited[0]))
-    raw = _email(ics, shape="google")
-    big = raw.replace(b"Citizenship Department has accepted", b"x" * (3 * 1024 * 1024), 1)
-    assert _take(app, big).outcome == InboxOutcome.REFUSED
-    assert "too large" in _records(app)[0][2]
-    plain = b"From: a@example.org\r\nMessage-ID: <big@x>\r\n\r\n" + b"y" * (3 * 1024 * 1024)
+def _with_a_large_pdf(raw: bytes) -> bytes:
+    message = message_from_bytes(raw, policy=email.policy.default)
+    message.add_attachment(b"%PDF" + b"x" * (3 * 1024 * 1024), maintype="application", subtype="pdf",
+                           filename="agenda.pdf")
+    return bytes(message)
+
+
+def test_a_reply_with_a_large_attachment_is_read(app, invited):
+    """A whole message over 2 MB is looked into; only the calendar part itself is bounded."""
+    event_id, _unit_id, invitation_id = invited
+    raw = _email(_fixture("google-reply-tentative.ics", _event(app, event_id)), shape="google")
+    assert _take(app, _with_a_large_pdf(raw)).outcome == InboxOutcome.APPLIED
+    assert _answer(app, invitation_id) == ("tentative", "calendar", 1)
+
+
+def test_large_mail_that_is_no_attendee_message_is_left_alone(app, invited):
+    request = _email(_attendee_message(_event(app, invited[0]), "REQUEST"), shape="google", method="REQUEST",
+                     message_id="<request@x>")
+    assert _take(app, _with_a_large_pdf(request)).outcome == InboxOutcome.IGNORED
+    plain = (b"From: a@example.org\r\nMessage-ID: <big@x>\r\n\r\nBEGIN:VCALENDAR text/calendar\r\n"
+             + b"y" * (3 * 1024 * 1024))
     assert _take(app, plain).outcome == InboxOutcome.IGNORED
+    assert _records(app) == []
+
+
+def test_a_calendar_part_too_large_to_read_is_refused(app, invited):
+    ics = _fixture("google-reply-tentative.ics", _event(app, invited[0]))
+    ics = ics.replace("END:VEVENT", "COMMENT:" + "x" * (3 * 1024 * 1024) + "\r\nEND:VEVENT")
+    assert _take(app, _email(ics, shape="google")).outcome == InboxOutcome.REFUSED
+    assert "too large" in _records(app)[0][2]
 
 
 @settings(max_examples=80, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow,
@@ -432,3 +456,192 @@ def test_the_replies_page_lists_messages_that_match_no_event(app, client, login,
     page = client.get("/events/replies").get_data(as_text=True)
     assert 'id="unmatched-messages"' in page
     assert "foreign-uid@elsewhere.example" in page
+
+
+# --- who may speak for a unit (review of issue 14) ---------------------------------------------------------------
+
+
+def test_a_reply_sent_from_an_address_that_is_not_the_units_is_refused(app, invited):
+    event_id, _unit_id, invitation_id = invited
+    raw = _email(_fixture("apple-reply-declined.ics", _event(app, event_id)), shape="apple",
+                 sender="mallory@evil.example")
+    assert _take(app, raw).outcome == InboxOutcome.REFUSED
+    [(_method, _outcome, reason)] = _records(app)
+    assert "mallory@evil.example" in reason and "apply it by hand" in reason
+    assert _answer(app, invitation_id) == ("pending", None, 0)
+    with app.app_context():
+        message = db.session.execute(db.select(MailboxMessage)).scalar_one()
+        assert message.event_id == event_id
+        assert message.reason["az"] != message.reason["en"] != message.reason["ru"]
+
+
+def test_the_units_own_address_in_another_case_may_reply(app, invited):
+    event_id, _unit_id, invitation_id = invited
+    raw = _email(_fixture("apple-reply-declined.ics", _event(app, event_id)), shape="apple",
+                 sender="CIT@Units.Example.ORG")
+    assert _take(app, raw).outcome == InboxOutcome.APPLIED
+    assert _answer(app, invitation_id) == ("declined", "calendar", 1)
+
+
+def test_a_reply_from_a_stranger_can_still_be_applied_by_hand(app, client, login, invited):
+    event_id, _unit_id, invitation_id = invited
+    _take(app, _email(_fixture("apple-reply-declined.ics", _event(app, event_id)), shape="apple",
+                      sender="mallory@evil.example"))
+    with app.app_context():
+        message_id = db.session.execute(db.select(MailboxMessage.id)).scalar_one()
+    login("organiser")
+    page = client.get(f"/events/{event_id}/attendance").get_data(as_text=True)
+    assert "mallory@evil.example" in page and f"/events/{event_id}/mailbox/{message_id}/apply" in page
+    client.post(f"/events/{event_id}/mailbox/{message_id}/apply", data=CONFIRMED)
+    assert _answer(app, invitation_id) == ("declined", "calendar", 1)
+
+
+def test_a_refresh_or_counter_from_a_stranger_for_a_unit_does_nothing(app, invited):
+    event = _event(app, invited[0])
+    refresh = _email(_attendee_message(event, "REFRESH"), shape="apple", method="REFRESH",
+                     sender="mallory@evil.example")
+    assert _take(app, refresh).outcome == InboxOutcome.REFUSED
+    counter = _email(_attendee_message(event, "COUNTER", extra="DTSTART:20300101T100000Z"), shape="google",
+                     method="COUNTER", sender="mallory@evil.example", message_id="<counter@x>")
+    assert _take(app, counter).outcome == InboxOutcome.REFUSED
+    with app.app_context():
+        assert db.session.execute(db.select(OutboxMessage)).scalars().all() == []
+
+
+def test_a_refresh_sends_the_invitation_again_at_most_once_an_hour(app, invited):
+    event = _event(app, invited[0])
+    first = _email(_attendee_message(event, "REFRESH"), shape="apple", method="REFRESH", message_id="<r1@x>")
+    again = _email(_attendee_message(event, "REFRESH"), shape="google", method="REFRESH", message_id="<r2@x>")
+    assert _take(app, first).outcome == InboxOutcome.REFRESHED
+    assert _take(app, again).outcome == InboxOutcome.REFUSED
+    assert "less than an hour ago" in _records(app)[1][2]
+    with app.app_context():
+        assert len(db.session.execute(db.select(OutboxMessage)).scalars().all()) == 1
+
+
+# --- exactly once, by Message-ID and content ---------------------------------------------------------------------
+
+
+def test_another_reply_reusing_a_message_id_is_taken_as_new(app, invited):
+    event_id, _unit_id, invitation_id = invited
+    event = _event(app, event_id)
+    first = _email(_fixture("google-reply-tentative.ics", event), shape="google", message_id="<same@x>")
+    second = _email(_fixture("apple-reply-declined.ics", event), shape="apple", message_id="<same@x>")
+    assert _take(app, first).outcome == InboxOutcome.APPLIED
+    assert _take(app, second).outcome == InboxOutcome.APPLIED
+    assert _answer(app, invitation_id) == ("declined", "calendar", 2)
+    assert _take(app, second) == InboxResult(InboxOutcome.DUPLICATE, InboxOutcome.APPLIED)
+    assert len(_records(app)) == 2
+
+
+def test_a_reply_that_loses_the_race_to_another_answer_is_taken_again_later(app, invited, monkeypatch):
+    from tracker.attendance import services
+
+    event_id, _unit_id, invitation_id = invited
+    answer_problems = services.answer_problems
+    raced: list[bool] = []
+
+    def answered_meanwhile(*args):
+        if not raced:  # another answer gets in between the reply's read and its write (a new version)
+            raced.append(True)
+            table = Invitation.__table__
+            db.session.execute(table.update().where(table.c.id == invitation_id)
+                               .values(version=table.c.version + 1))
+        return answer_problems(*args)
+
+    monkeypatch.setattr("tracker.attendance.services.answer_problems", answered_meanwhile)
+    raw = _email(_fixture("google-reply-tentative.ics", _event(app, event_id)), shape="google")
+    assert _take(app, raw) == InboxResult(InboxOutcome.RETRY, None)
+    assert _records(app) == []  # nothing remembered: the next pass takes it afresh
+    assert _take(app, raw).outcome == InboxOutcome.APPLIED
+    assert _answer(app, invitation_id) == ("tentative", "calendar", 1)
+
+
+# --- what the message names --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("uid", ["evil\x00uid", "line\x01break"])
+def test_a_uid_with_control_characters_is_refused(app, invited, uid):
+    event = {**_event(app, invited[0]), "uid": uid}
+    assert _take(app, _email(_fixture("google-reply-tentative.ics", event), shape="google")).outcome == \
+        InboxOutcome.REFUSED
+    assert "control characters" in _records(app)[0][2]
+    refresh = _email(_attendee_message(event, "REFRESH"), shape="apple", method="REFRESH", message_id="<r@x>")
+    assert _take(app, refresh).outcome == InboxOutcome.REFUSED
+
+
+def test_a_floating_proposed_time_is_the_events_wall_clock(app, invited):
+    event_id, _unit_id, _invitation_id = invited
+    raw = _email(_attendee_message(_event(app, event_id), "COUNTER", extra="DTSTART:20300101T100000"),
+                 shape="google", method="COUNTER")
+    assert _take(app, raw).outcome == InboxOutcome.PROPOSAL
+    with app.app_context():
+        message = db.session.execute(db.select(MailboxMessage)).scalar_one()
+        zone = db.session.get(Event, event_id).zone
+        assert datetime.fromisoformat(message.summary["starts_at"]) == datetime(2030, 1, 1, 10, tzinfo=zone)
+
+
+def test_a_walk_in_is_matched_alike_by_the_upload_form_and_the_mailbox(app, client, login, invited):
+    event_id, _unit_id, invitation_id = invited
+    with app.app_context():
+        db.session.get(Invitation, invitation_id).walk_in = True
+        db.session.commit()
+    ics = _fixture("google-reply-tentative.ics", _event(app, event_id))
+    assert _take(app, _email(ics, shape="google")).outcome == InboxOutcome.REFUSED
+    reason = _records(app)[0][2]
+    assert "is not a contact address of any unit invited" in reason
+    login("organiser")
+    response = client.post("/events/replies", data={"text": ics})
+    assert response.status_code == 422
+    assert "is not a contact address of any unit invited" in response.get_data(as_text=True)
+
+
+# --- applying by hand --------------------------------------------------------------------------------------------
+
+
+def test_applying_by_hand_asks_again_before_replacing_a_newer_answer(app, client, login, invited):
+    from tracker.attendance import services
+
+    event_id, _unit_id, invitation_id = invited
+    old = _event(app, event_id)
+    _raise_sequence(app, event_id)
+    _take(app, _email(_fixture("apple-reply-declined.ics", old), shape="apple"),
+          received_at=datetime.now(UTC) - timedelta(days=1))
+    with app.app_context():
+        message_id = db.session.execute(db.select(MailboxMessage.id)).scalar_one()
+        services.record_answer(db.session.get(Invitation, invitation_id), services.AnswerDetails("tentative"),
+                               by_user=None, via="link", expected_version=None)
+        db.session.commit()
+    login("organiser")
+    url = f"/events/{event_id}/mailbox/{message_id}/apply"
+    asked = client.post(url, data=CONFIRMED)  # the button's question answered, but a newer answer is there
+    assert asked.status_code == 200
+    assert 'id="newer-answers"' in asked.get_data(as_text=True)
+    assert 'name="replace_newer" value="1"' in asked.get_data(as_text=True)
+    assert _answer(app, invitation_id) == ("tentative", "link", 1)
+    done = client.post(url, data={**CONFIRMED, "replace_newer": "1"})
+    assert done.headers["Location"].startswith(f"/events/{event_id}/attendance")
+    assert _answer(app, invitation_id) == ("declined", "calendar", 2)
+
+
+def test_a_reply_applied_by_another_organiser_meanwhile_is_not_applied_again(app, invited, make_user):
+    from tracker.calendar.inbox import apply_by_hand
+    from tracker.calendar.replies import ReplyError
+    from tracker.models import User
+
+    event_id, _unit_id, invitation_id = invited
+    old = _event(app, event_id)
+    _raise_sequence(app, event_id)
+    _take(app, _email(_fixture("apple-reply-declined.ics", old), shape="apple"))
+    first_id, second_id = make_user().id, make_user().id
+    with app.app_context():
+        message = db.session.execute(db.select(MailboxMessage)).scalar_one()
+        first, second = db.session.get(User, first_id), db.session.get(User, second_id)
+        # The first organiser's apply committed after this request read the message as still refused.
+        db.session.execute(MailboxMessage.__table__.update().values(outcome="applied", handled_by_id=first.id))
+        with pytest.raises(ReplyError):
+            apply_by_hand(message, by_user=second)
+        db.session.commit()
+        db.session.expire_all()
+        assert db.session.get(MailboxMessage, message.id).handled_by_id == first.id
+    assert _answer(app, invitation_id) == ("pending", None, 0)

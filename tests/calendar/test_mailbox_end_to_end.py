@@ -215,11 +215,7 @@ def test_the_same_message_delivered_twice_is_recorded_once(app, imap_server, upc
 
 
 def test_two_fetch_processes_at_once_record_each_answer_once(app, imap_server, tmp_path, upcoming, make_unit,
-                                                             make_invitation, request):
-    if str(app.config["SQLALCHEMY_DATABASE_URI"]).startswith("sqlite"):
-        # pysqlite opens no transaction before a SAVEPOINT: the inbox's savepoint around its insert then commits
-        # the row (outcome still "refused") at its RELEASE, and the other fetcher moves that copy to Refused.
-        request.applymarker(pytest.mark.xfail(reason="SQLite: SAVEPOINT without BEGIN commits early", strict=False))
+                                                             make_invitation):
     event_id, _unit_id, first = upcoming()
     with app.app_context():
         event = db.session.get(Event, event_id)

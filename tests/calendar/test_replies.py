@@ -384,3 +384,18 @@ def test_calendar_part_is_taken_from_a_base64_email():
 def test_oversized_input_is_refused():
     with pytest.raises(ReplyError):
         extract_calendar_text(b"BEGIN:VCALENDAR\r\n" + b"X" * (3 * 1024 * 1024))
+
+
+@pytest.mark.parametrize("uid", ["evil\x00uid", "tab\tinside"])
+def test_a_uid_with_control_characters_changes_nothing(app, client, organiser, invited, uid):
+    event_id, _unit_id, invitation_id = invited
+    reply = _fill("google-reply-tentative.ics", {**_event(app, event_id), "uid": uid})
+    response = _post_file(client, reply)
+    _assert_refused(app, response, invitation_id, "control characters")
+
+
+def test_the_reader_refuses_a_uid_with_control_characters():
+    reply = (b"BEGIN:VCALENDAR\r\nMETHOD:REPLY\r\nBEGIN:VEVENT\r\nUID:a\x00b\r\n"
+             b"ATTENDEE;PARTSTAT=ACCEPTED:mailto:c@u\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n")
+    with pytest.raises(ReplyError, match="control characters"):
+        parse_reply(reply)

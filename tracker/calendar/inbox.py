@@ -3,9 +3,15 @@ COUNTER kept as a proposal for the organiser, a REFRESH answered with the curren
 
 The mailbox reader (``tracker.calendar.mailbox``) hands each message to :func:`take_calendar_message` in its own
 transaction, commits, then moves the message by the outcome. The reading is pure (``replies.py``); the rules are
-here and in ``services.apply_reply``; what was taken is kept in ``models.MailboxMessage``, whose unique Message-ID
-makes a message taken twice (two fetchers, or a crash between the commit and the move) count once. Nothing here
-commits.
+here and in ``services.apply_reply``; what was taken is kept in ``models.MailboxMessage``, whose unique
+(Message-ID, content digest) makes a message taken twice (two fetchers, or a crash between the commit and the move)
+count once. Nothing here commits.
+
+Who may speak for a unit: a message is taken only when its From address (``email.utils.parseaddr``, compared
+case-insensitively) is a contact address of every unit it names. ATTENDEE lines name units by the same contact
+addresses, so a unit answering from its own address passes; anyone else is refused with the reason, and the
+organiser may still apply such a reply by hand. Authentication-Results (DKIM/DMARC) headers are not trusted: which
+server wrote them cannot be told from the message, and a forger writes them too.
 """
 
 from __future__ import annotations
@@ -14,21 +20,33 @@ import hashlib
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from email.utils import parseaddr
 from enum import StrEnum
-from typing import Any
+from typing import Any, cast
 
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
+from sqlalchemy import update
+from sqlalchemy.engine import CursorResult
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
 from ..i18n import site_languages
-from ..models import Event, EventStatus, Invitation, MailboxMessage, MailboxMethod, MailboxOutcome, Unit, User
+from ..models import (
+    Event,
+    EventStatus,
+    Invitation,
+    MailboxMessage,
+    MailboxMethod,
+    MailboxOutcome,
+    OutboxMessage,
+    Unit,
+    User,
+)
 from ..models.mailbox import MAX_MESSAGE_ID_LENGTH
 from ..models.types import utcnow
 from ..text import clean_text
@@ -58,6 +76,7 @@ class InboxOutcome(StrEnum):
     REFRESHED = "refreshed"  # a REFRESH answered: the current REQUEST queued to that unit → Applied folder
     IGNORED = "ignored"      # no text/calendar part with a method we handle: leave it in INBOX, untouched, unread
     DUPLICATE = "duplicate"  # this Message-ID was taken before (another fetcher, or a crash before the move)
+    RETRY = "retry"          # nothing recorded for now (an answer changed meanwhile): leave it in INBOX, take it again
 
 
 @dataclass(frozen=True)
@@ -84,6 +103,8 @@ class MessageReading:
     method: str | None
     #: The calendar part's bytes (``None`` when it was too large to keep).
     calendar: bytes | None
+    #: sha256 (hex) of the calendar part, or of the whole message when it had none to read.
+    digest: str = ""
     uid: str = ""
     said: CalendarReply | CalendarCounter | CalendarRefresh | None = None
     #: Why the message changes nothing, when that is clear from the message alone.
@@ -110,11 +131,11 @@ def _headers(raw: bytes) -> tuple[str, str]:
         return "", ""
 
 
-_CALENDAR_MARKER = re.compile(rb"text/calendar|application/ics|begin:vcalendar", re.IGNORECASE)
+_CALENDAR_MARKER = re.compile(rb"content-type:[ \t]*(text/calendar|application/ics)", re.IGNORECASE)
 
 
 def _looks_like_calendar(raw: bytes) -> bool:
-    """Whether a message too large to parse carries a calendar part, by a plain search of its bytes."""
+    """Whether a message too deeply nested to parse has a calendar part, by a plain search for its Content-Type."""
     return _CALENDAR_MARKER.search(raw) is not None
 
 
@@ -124,16 +145,18 @@ def read_message(raw: bytes) -> MessageReading | None:
     message_header, from_header = _headers(raw)
     key = message_key(raw, message_header)
     sender = clean_text(parseaddr(from_header)[1].strip().lower())[:320]
-    reading = MessageReading(message_id=key, sender=sender, method=None, calendar=None)
+    reading = MessageReading(message_id=key, sender=sender, method=None, calendar=None,
+                             digest=hashlib.sha256(raw).hexdigest())
     try:
         part = email_calendar_part(raw)
-    except ReplyError as error:  # too large, or nested too deep to read safely
+    except ReplyError as error:  # a calendar part too large, or nested too deep to read safely
         return replace(reading, problem=error) if _looks_like_calendar(raw) else None
     except Exception:  # the email library's own failures on a broken message: nothing we can tell
         return None
     if part is None:
         return None
-    reading = replace(reading, calendar=part.payload[:MAX_REPLY_BYTES])
+    reading = replace(reading, calendar=part.payload[:MAX_REPLY_BYTES],
+                      digest=hashlib.sha256(part.payload).hexdigest())
     try:
         calendar = read_calendar(part.payload)
         method = calendar_method(calendar) or part.method
@@ -172,9 +195,10 @@ def reason_texts(reason: Any) -> dict[str, str]:
     return texts
 
 
-def _outcome_of(message_id: str) -> InboxOutcome | None:
+def _outcome_of(message_id: str, digest: str) -> InboxOutcome | None:
     outcome = db.session.execute(
-        db.select(MailboxMessage.outcome).where(MailboxMessage.message_id == message_id)
+        db.select(MailboxMessage.outcome).where(MailboxMessage.message_id == message_id,
+                                                MailboxMessage.digest == digest)
     ).scalar_one_or_none()
     return None if outcome is None else InboxOutcome(outcome)
 
@@ -185,13 +209,14 @@ def take_calendar_message(raw: bytes, *, received_at: datetime | None = None) ->
     reading = read_message(bytes(raw))
     if reading is None:
         return InboxResult(InboxOutcome.IGNORED)
-    first = _outcome_of(reading.message_id)
+    first = _outcome_of(reading.message_id, reading.digest)
     if first is not None:
         return InboxResult(InboxOutcome.DUPLICATE, first)
     if received_at is not None and received_at.tzinfo is None:
         received_at = received_at.replace(tzinfo=UTC)
     record = MailboxMessage(
-        message_id=reading.message_id, received_at=received_at or utcnow(), sender=reading.sender,
+        message_id=reading.message_id, digest=reading.digest, received_at=received_at or utcnow(),
+        sender=reading.sender,
         method=reading.method, outcome=MailboxOutcome.REFUSED, uid=reading.uid, calendar=reading.calendar,
         reason={}, summary={},
     )
@@ -201,8 +226,15 @@ def take_calendar_message(raw: bytes, *, received_at: datetime | None = None) ->
         with db.session.begin_nested():
             db.session.add(record)
     except IntegrityError:
-        return InboxResult(InboxOutcome.DUPLICATE, _outcome_of(reading.message_id))
-    _take(record, reading)
+        return InboxResult(InboxOutcome.DUPLICATE, _outcome_of(reading.message_id, reading.digest))
+    try:
+        _take(record, reading)
+    except services.ReplyRaceLost:
+        # Another answer was recorded meanwhile (its savepoint is rolled back): remember nothing, so the next pass
+        # takes the message afresh and applies the rules to the answer as it now is.
+        with db.session.begin_nested():
+            db.session.delete(record)
+        return InboxResult(InboxOutcome.RETRY)
     db.session.flush()
     return InboxResult(InboxOutcome(record.outcome))
 
@@ -221,14 +253,17 @@ def _take(record: MailboxMessage, reading: MessageReading) -> None:
     record.event_id = db.session.execute(db.select(Event.id).where(Event.uid == said.uid)).scalar_one_or_none()
     try:
         if isinstance(said, CalendarReply):
+            _event_and_units(said.uid, [answer.email for answer in said.answers], sender=reading.sender)
             record.summary = _apply(said, by_user=None)
             record.outcome = MailboxOutcome.APPLIED
         elif isinstance(said, CalendarCounter):
-            record.summary = _proposal(said)
+            record.summary = _proposal(said, sender=reading.sender)
             record.outcome = MailboxOutcome.PROPOSAL
         else:
-            record.summary = _refresh(said)
+            record.summary = _refresh(said, sender=reading.sender)
             record.outcome = MailboxOutcome.REFRESHED
+    except services.ReplyRaceLost:
+        raise
     except ReplyError as error:
         _refuse(record, error.reason)
 
@@ -242,25 +277,21 @@ def _apply(reply: CalendarReply, *, by_user: User | None) -> dict[str, Any]:
                              "changed": answer.changed} for answer in applied]}
 
 
-def _event_and_units(uid: str, attendees: Sequence[str]) -> tuple[Event, list[Invitation]]:
-    """The event ``uid`` names and the invitations (not walk-ins) whose unit has one of ``attendees`` as a contact
-    address; :class:`ReplyError` (the reply's reasons) when there is none."""
-    event = db.session.execute(
-        db.select(Event).where(Event.uid == uid)
-        .options(selectinload(Event.invitations).selectinload(Invitation.unit))
-    ).scalar_one_or_none()
-    if event is None:
-        raise ReplyError(_l("No event has the UID %(uid)s.", uid=uid[:200]))
-    wanted = set(attendees)
-    invitations = [
-        invitation for invitation in event.invitations
-        if not invitation.walk_in
-        and wanted & {address.strip().lower() for address in invitation.unit.contact_emails or []}
-    ]
+def _event_and_units(uid: str, attendees: Sequence[str], *, sender: str) -> tuple[Event, list[Invitation]]:
+    """The event ``uid`` names and the invitations whose unit ``attendees`` name (``services.invitations_by_address``);
+    :class:`ReplyError` (the reply's reasons) when there is none, or when ``sender`` does not speak for them all."""
+    event = services.event_with_invitations(uid)
+    by_address = services.invitations_by_address(event)
+    invitations = list({invitation.id: invitation for address in attendees
+                        for invitation in by_address.get(address, [])}.values())
     if not invitations:
-        addresses = ", ".join(address[:100] for address in attendees)
+        raise services.no_unit_error(attendees)
+    if not sender or any(sender not in {address.strip().lower() for address in invitation.unit.contact_emails or []}
+                         for invitation in invitations):
         raise ReplyError(_l(
-            "%(addresses)s is not a contact address of any unit invited to this event.", addresses=addresses
+            "The message was sent from %(sender)s, which is not a contact address of the unit it speaks for "
+            "(%(addresses)s). If it is genuine, apply it by hand.",
+            sender=sender[:100] or "—", addresses=", ".join(address[:100] for address in attendees),
         ))
     return event, invitations
 
@@ -269,20 +300,42 @@ def _when(value: datetime | date | None) -> str | None:
     return None if value is None else value.isoformat()
 
 
-def _proposal(counter: CalendarCounter) -> dict[str, Any]:
+def _in_zone(value: datetime | date | None, event: Event) -> datetime | date | None:
+    """A floating (naive) proposed time means the event's wall clock: as a UTC instant."""
+    if isinstance(value, datetime) and value.tzinfo is None:
+        return value.replace(tzinfo=event.zone).astimezone(UTC)
+    return value
+
+
+def _proposal(counter: CalendarCounter, *, sender: str) -> dict[str, Any]:
     """A COUNTER is kept for the organiser to read, never applied: the units it comes from and the proposed time."""
-    _event, invitations = _event_and_units(counter.uid, counter.attendees)
-    return {"units": [invitation.unit_id for invitation in invitations], "starts_at": _when(counter.starts_at),
-            "ends_at": _when(counter.ends_at), "comment": counter.comment[:2000]}
+    event, invitations = _event_and_units(counter.uid, counter.attendees, sender=sender)
+    return {"units": [invitation.unit_id for invitation in invitations],
+            "starts_at": _when(_in_zone(counter.starts_at, event)), "ends_at": _when(_in_zone(counter.ends_at, event)),
+            "comment": counter.comment[:2000]}
 
 
-def _refresh(refresh: CalendarRefresh) -> dict[str, Any]:
-    """Queue the event's current invitation (METHOD:REQUEST, the current SEQUENCE) to the units that asked."""
-    event, invitations = _event_and_units(refresh.uid, refresh.attendees)
+#: A REFRESH sends an invitation again at most once in this long (a unit asks once; a loop or a prankster, often).
+REFRESH_INTERVAL = timedelta(hours=1)
+
+
+def _refresh(refresh: CalendarRefresh, *, sender: str) -> dict[str, Any]:
+    """Queue the event's current invitation (METHOD:REQUEST, the current SEQUENCE) to the units that asked, unless
+    it was queued to them within ``REFRESH_INTERVAL``."""
+    event, invitations = _event_and_units(refresh.uid, refresh.attendees, sender=sender)
     if event.status not in (EventStatus.SCHEDULED, EventStatus.HELD):
         raise ReplyError(_l("The event is not scheduled (it is a draft or cancelled); nothing was sent again."))
-    queued = resend_invitations(invitations)
-    return {"units": [invitation.unit_id for invitation in invitations], "queued": queued}
+    recent = set(db.session.execute(
+        db.select(OutboxMessage.invitation_id).where(
+            OutboxMessage.invitation_id.in_([invitation.id for invitation in invitations]),
+            OutboxMessage.kind == "invitation", OutboxMessage.created_at > utcnow() - REFRESH_INTERVAL)
+    ).scalars())
+    due = [invitation for invitation in invitations if invitation.id not in recent]
+    if not due:
+        raise ReplyError(_l("The invitation was sent to this unit less than an hour ago; it is not sent again so "
+                            "soon."))
+    queued = resend_invitations(due)
+    return {"units": [invitation.unit_id for invitation in due], "queued": queued}
 
 
 # --------------------------------------------------------------------------------- the organiser's view
@@ -368,25 +421,56 @@ def may_apply_by_hand(message: MailboxMessage) -> bool:
             and message.calendar is not None)
 
 
-def apply_by_hand(message: MailboxMessage, *, by_user: User) -> None:
+def newer_answers(message: MailboxMessage) -> list[Invitation]:
+    """The invitations a refused reply would answer whose answer was recorded after the message was received
+    (applying it would put an older answer over a newer one); ``[]`` when it matches none."""
+    try:
+        reply = parse_reply(message.calendar or b"")
+        event = services.event_with_invitations(reply.uid)
+    except ReplyError:
+        return []
+    by_address = services.invitations_by_address(event)
+    named = {invitation.id: invitation for answer in reply.answers for invitation in by_address.get(answer.email, [])}
+    return [invitation for invitation in named.values()
+            if invitation.answered_at is not None and invitation.answered_at > message.received_at]
+
+
+def apply_by_hand(message: MailboxMessage, *, by_user: User, replace_newer: bool = False) -> None:
     """Apply a refused REPLY because the organiser decided it is right; :class:`ReplyError` when it still cannot be.
 
-    The organiser may override one thing: the reply answers an older version of the event (a stale SEQUENCE —
-    the unit answered before the update reached it, and the organiser knows the answer still holds). Everything
-    else stays refused: an unknown UID, an address of no invited unit, a cancelled event, and the attendance
-    rules (deadline, capacity) that the answer page applies to organisers too. The answer is recorded as the
-    organiser's (history: who, "calendar").
+    The organiser may override: the reply answers an older version of the event (a stale SEQUENCE — the unit
+    answered before the update reached it, and the organiser knows the answer still holds); it came from an address
+    that is not the unit's; and, with ``replace_newer``, an answer recorded after the message was received (else
+    refused). Everything else stays refused: an unknown UID, an address of no invited unit, a cancelled event, and
+    the attendance rules (deadline, capacity) that the answer page applies to organisers too. The answer is
+    recorded as the organiser's (history: who, "calendar"). Two organisers applying it at once: one applies it, the
+    other is refused (the row is claimed under its lock).
     """
     if not may_apply_by_hand(message):
         raise ReplyError(_l("Only a refused calendar reply can be applied by hand."))
     reply = parse_reply(message.calendar or b"")
+    if not replace_newer and newer_answers(message):
+        raise ReplyError(_l("A newer answer was recorded after this message was received; confirm that this older "
+                            "one should replace it."))
     current = db.session.execute(db.select(Event.sequence).where(Event.uid == reply.uid)).scalar_one_or_none()
     if current is not None and reply.sequence < current:
         reply = replace(reply, sequence=current)
-    message.summary = _apply(reply, by_user=by_user)
+    handled_at = utcnow()
+    with db.session.begin_nested():
+        # Claimed first, and only while still refused: a second organiser's UPDATE waits for the first one's commit,
+        # then matches no row.
+        claim = update(MailboxMessage).where(
+            MailboxMessage.id == message.id, MailboxMessage.outcome == MailboxOutcome.REFUSED
+        ).values(outcome=MailboxOutcome.APPLIED, handled_by_id=by_user.id, handled_at=handled_at)
+        claimed = cast("CursorResult[Any]", db.session.execute(
+            claim.execution_options(synchronize_session=False))).rowcount
+        if claimed != 1:
+            raise ReplyError(_l("Someone else has just applied this message."))
+        summary = _apply(reply, by_user=by_user)
+    message.summary = summary
     message.outcome = MailboxOutcome.APPLIED
     message.handled_by_id = by_user.id
-    message.handled_at = utcnow()
+    message.handled_at = handled_at
     db.session.flush()
 
 

@@ -32,6 +32,11 @@ STATUS_BY_PARTSTAT = {
 
 #: Largest reply we read; real replies are a few kilobytes, whole emails rarely more than a megabyte.
 MAX_REPLY_BYTES = 2 * 1024 * 1024
+#: Largest email whose parts the mailbox looks through (a reply may come with a large attachment; the calendar part
+#: itself is still bounded by ``MAX_REPLY_BYTES``). Larger mail is left alone.
+MAX_EMAIL_BYTES = 32 * 1024 * 1024
+#: Control characters: never part of a UID we sent (a NUL cannot even be stored by PostgreSQL).
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class ReplyError(ValueError):
@@ -188,16 +193,23 @@ def _calendar_part(message: EmailMessage) -> bytes | None:
 def email_calendar_part(raw: bytes) -> CalendarPart | None:
     """The calendar part of the email ``raw`` (an attendee's method first), or ``None`` when it has none.
 
-    Only MIME parts count: a calendar quoted in a plain-text body is not one. Raises :class:`ReplyError` when the
-    email is too large or nests its parts too deep to be read safely.
+    Only MIME parts count: a calendar quoted in a plain-text body is not one. An email larger than
+    ``MAX_EMAIL_BYTES`` is not looked into (``None``); a large attachment beside a small calendar part does not
+    matter. Raises :class:`ReplyError` when the email nests its parts too deep to be read safely, or when the
+    calendar part of an attendee's method is itself larger than ``MAX_REPLY_BYTES`` (another method's: ``None``).
     """
-    if len(raw) > MAX_REPLY_BYTES:
-        raise ReplyError(_l("The file is too large to be a calendar reply."))
+    if len(raw) > MAX_EMAIL_BYTES:
+        return None
     if mime_depth(raw) > MAX_MIME_DEPTH:
         raise ReplyError(_l("The email nests its parts more than %(limit)s levels deep. Save the calendar "
                             "attachment (.ics) and upload that instead.", limit=MAX_MIME_DEPTH))
     message = email.message_from_bytes(raw, policy=email.policy.default)
-    return _preferred(_calendar_parts(message))  # type: ignore[arg-type]
+    part = _preferred(_calendar_parts(message))  # type: ignore[arg-type]
+    if part is not None and len(part.payload) > MAX_REPLY_BYTES:
+        if part.method in ATTENDEE_METHODS:
+            raise ReplyError(_l("The file is too large to be a calendar reply."))
+        return None
+    return part
 
 
 def extract_calendar_text(raw: bytes | str) -> bytes:
@@ -237,6 +249,17 @@ def _sequence(component: icalendar.Component) -> int:
     return 0
 
 
+def _uid(component: icalendar.Component, missing: Any) -> str:
+    """The component's UID; :class:`ReplyError` (``missing`` when it has none) when it is not one we could have
+    sent. One rule for the upload form and the mailbox."""
+    uid = str(component.get("UID") or "").strip()
+    if not uid:
+        raise ReplyError(missing)
+    if _CONTROL.search(uid):
+        raise ReplyError(_l("The UID contains control characters; no event has such a UID."))
+    return uid
+
+
 def read_calendar(data: bytes) -> icalendar.Calendar:
     """The one calendar in the iCalendar text ``data``; raise :class:`ReplyError` when it is broken or not one."""
     try:
@@ -270,9 +293,7 @@ def parse_reply(raw: bytes | str) -> CalendarReply:
     if not masters:
         raise ReplyError(_l("The reply answers a single day of a recurring event; only whole-event answers count."))
     component = masters[0]
-    uid = str(component.get("UID") or "").strip()
-    if not uid:
-        raise ReplyError(_l("The reply has no UID."))
+    uid = _uid(component, _l("The reply has no UID."))
     attendees = component.get("ATTENDEE")
     if attendees is None:
         raise ReplyError(_l("The reply names no ATTENDEE."))
@@ -305,7 +326,8 @@ class CalendarCounter:
     sequence: int
     #: The attendees' addresses (lower case) the proposal comes from.
     attendees: tuple[str, ...]
-    #: The proposed start and end: aware instants (UTC), or dates for a whole-day proposal; ``None`` when missing.
+    #: The proposed start and end: aware instants (UTC), naive for a floating time (to be read in the event's
+    #: zone), or dates for a whole-day proposal; ``None`` when missing.
     starts_at: datetime | date | None
     ends_at: datetime | date | None
     comment: str = ""
@@ -326,9 +348,7 @@ def _attendee_event(calendar: icalendar.Calendar) -> tuple[icalendar.Component, 
     if not masters:
         raise ReplyError(_l("The message holds no event (VEVENT) for the whole event."))
     component = masters[0]
-    uid = str(component.get("UID") or "").strip()
-    if not uid:
-        raise ReplyError(_l("The message has no UID."))
+    uid = _uid(component, _l("The message has no UID."))
     attendees = component.get("ATTENDEE")
     if not isinstance(attendees, list):
         attendees = [] if attendees is None else [attendees]
@@ -339,11 +359,12 @@ def _attendee_event(calendar: icalendar.Calendar) -> tuple[icalendar.Component, 
 
 
 def _instant(component: icalendar.Component, name: str) -> datetime | date | None:
-    """DTSTART or DTEND as an aware UTC instant (floating times read as UTC), a date, or ``None``."""
+    """DTSTART or DTEND as an aware UTC instant (a floating time stays naive: only the event knows its zone), a
+    date, or ``None``."""
     prop = component.get(name)
     value = getattr(prop, "dt", None)
     if isinstance(value, datetime):
-        return (value if value.tzinfo else value.replace(tzinfo=UTC)).astimezone(UTC)
+        return value.astimezone(UTC) if value.tzinfo else value
     if isinstance(value, date):
         return value
     return None

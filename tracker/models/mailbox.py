@@ -1,7 +1,8 @@
 """What the organiser's mailbox brought: one row per calendar message taken (issue 14).
 
 Written by ``tracker.calendar.inbox.take_calendar_message`` in the transaction that applies what the message says;
-the unique Message-ID makes a message read twice (two fetchers, or a crash before it was moved) count once.
+the unique Message-ID and content digest make a message read twice (two fetchers, or a crash before it was
+moved) count once.
 Shown on the attendance dashboard (a cached page), but by no feed: the table is in ``feeds.PAGE_ONLY_TABLES``.
 """
 
@@ -11,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String
+from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -45,12 +46,16 @@ class MailboxMessage(Model):
     """One calendar message from the organiser's mailbox and what it did."""
 
     __tablename__ = "mailbox_messages"
-    __table_args__ = (one_of("method", MailboxMethod, nullable=True), one_of("outcome", MailboxOutcome))
+    __table_args__ = (one_of("method", MailboxMethod, nullable=True), one_of("outcome", MailboxOutcome),
+                      UniqueConstraint("message_id", "digest"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     #: The Message-ID header (trimmed), or ``sha256:<hex>`` of it when longer than 255 characters, or of the whole
-    #: message when it has none. Unique: the same message taken twice is recorded once.
-    message_id: Mapped[str] = mapped_column(String(MAX_MESSAGE_ID_LENGTH), unique=True)
+    #: message when it has none. Unique with ``digest``: the same message taken twice is recorded once, while
+    #: another message reusing a Message-ID (a careless client, or a forged one) is taken as new.
+    message_id: Mapped[str] = mapped_column(String(MAX_MESSAGE_ID_LENGTH))
+    #: The sha256 (hex) of the calendar part as received, or of the whole message when it had none to read.
+    digest: Mapped[str] = mapped_column(String(64), default="")
     #: When the mailbox received it (the IMAP server's date), else when it was taken.
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     #: The From address, lower case ("" when it has none).
