@@ -49,7 +49,9 @@ class QueryCounter:
         self._page_cache = None
 
     def _record(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA")):
+        # Transaction control is not work: the drivers send BEGIN themselves (uncounted), and on SQLite the app
+        # sends it before a savepoint that comes first (tracker.setup: the one the driver would send at the write).
+        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "PRAGMA", "BEGIN")):
             self.statements.append(statement)
 
     @property

@@ -169,7 +169,9 @@ def test_berlin_spring_change_is_written_in_the_offset_before_it(app, make_event
     check_calendar(data, method="PUBLISH")
     assert (b"BEGIN:DAYLIGHT\r\nDTSTART:20270328T020000\r\nRDATE:20270328T020000\r\nTZNAME:CEST\r\n"
             b"TZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200\r\nEND:DAYLIGHT\r\n") in data
-    assert b"DTSTART:20271031T030000\r\n" in data  # autumn: 03:00 summer time, 01:00 UTC
+    # Autumn 2026 (in force on 1 January) and 2027, one rule: 03:00 summer time, 01:00 UTC.
+    assert (b"BEGIN:STANDARD\r\nDTSTART:20261025T030000\r\nRRULE:FREQ=YEARLY;COUNT=2;BYDAY=-1SU;BYMONTH=10\r\n"
+            b"TZNAME:CET\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100\r\nEND:STANDARD\r\n") in data
     written = re.search(rb"BEGIN:VTIMEZONE\r\n.*?END:VTIMEZONE\r\n", data, re.DOTALL)
     assert written is not None
     # 02:00 local (01:00 UTC) the clocks go to 03:00: every reader agrees on both sides.
@@ -184,11 +186,11 @@ def test_a_one_year_event_writes_only_its_years_transitions(app, make_event):
     with app.app_context():
         data = build_event_ics(load_event(event.id), settings=SETTINGS)
     timezone = check_calendar(data, method="PUBLISH").walk("VTIMEZONE")[0]
-    # The change in force on 1 January (October 2026), then spring and autumn 2027.
-    assert [(part.name, part.decoded("DTSTART")) for part in timezone.subcomponents] == [
-        ("STANDARD", datetime(2026, 10, 25, 3)),
-        ("DAYLIGHT", datetime(2027, 3, 28, 2)),
-        ("STANDARD", datetime(2027, 10, 31, 3)),
+    # The change in force on 1 January (October 2026) and autumn 2027 as one yearly rule, then spring 2027.
+    assert [(part.name, part.decoded("DTSTART"), part.get("RRULE", {}).get("COUNT"))
+            for part in timezone.subcomponents] == [
+        ("STANDARD", datetime(2026, 10, 25, 3), [2]),
+        ("DAYLIGHT", datetime(2027, 3, 28, 2), None),
     ]
 
 
@@ -217,10 +219,10 @@ def test_an_event_across_new_year_covers_both_local_years(app, make_event):
                        ends_at=datetime(2028, 1, 1, 0, 30, tzinfo=UTC), timezone="Europe/Berlin")
     with app.app_context():
         data = build_event_ics(load_event(event.id), settings=SETTINGS)
-    starts = [part.decoded("DTSTART") for part in check_calendar(data, method="PUBLISH").walk("VTIMEZONE")[0]
-              .subcomponents]
-    assert starts[0] == datetime(2027, 10, 31, 3)
-    assert datetime(2028, 3, 26, 2) in starts and datetime(2028, 10, 29, 3) in starts
+    parts = check_calendar(data, method="PUBLISH").walk("VTIMEZONE")[0].subcomponents
+    # Autumn 2027 and 2028 (one yearly rule), spring 2028.
+    assert [(part.decoded("DTSTART"), part.get("RRULE", {}).get("COUNT")) for part in parts] == [
+        (datetime(2027, 10, 31, 3), [2]), (datetime(2028, 3, 26, 2), None)]
 
 
 def test_a_start_in_the_second_pass_of_the_repeated_autumn_hour_reads_right(app, make_event):

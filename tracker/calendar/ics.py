@@ -433,13 +433,23 @@ def _zone_years(spans: Iterable[Event] | Iterable[FeedSpan]) -> dict[str, tuple[
     return years
 
 
+def _years_of(years: dict[str, tuple[int, int]], tzid: str) -> tuple[int, int]:
+    """The years ``tzid``'s VTIMEZONE covers: its events' (:func:`_zone_years`), or for a TZID no event has, all the
+    events' years."""
+    if tzid in years:
+        return years[tzid]
+    if years:
+        return min(low for low, _ in years.values()), max(high for _, high in years.values())
+    return 2000, 2040
+
+
 def _add_timezones(calendar: icalendar.Calendar, events: Iterable[Event]) -> None:
     """One VTIMEZONE per TZID used, covering the years of the events, placed before the VEVENTs."""
     years = _zone_years(events)
     missing = calendar.get_missing_tzids()
     timezones = []
     for tzid in sorted(missing):
-        first, last = years.get(tzid, (2000, 2040))
+        first, last = _years_of(years, tzid)
         timezones.append(icalendar.Timezone.from_ical(_vtimezone_ical(tzid, first, last)))
     calendar.subcomponents[0:0] = timezones
 
@@ -612,7 +622,7 @@ def feed_timezones(tzids: Iterable[str], spans: Iterable[FeedSpan]) -> str:
     years = _zone_years(spans)
     parts = []
     for tzid in sorted(set(tzids)):
-        first, last = years.get(tzid, (2000, 2040))
+        first, last = _years_of(years, tzid)
         parts.append(_vtimezone_text(tzid, first, last))
     return "".join(parts)
 

@@ -5,12 +5,15 @@ the change (Europe/Berlin: ``DTSTART:20270328T030000`` with ``TZOFFSETFROM:+0100
 TZOFFSETFROM, so every reader that trusts the embedded VTIMEZONE places the change an hour late (see
 ``docs/calendar.md``, "icalendar's VTIMEZONE defect").
 
-What we write: one STANDARD or DAYLIGHT sub-component per transition (a single onset each, no RRULE, so every
-reader reads it the same way: DTSTART, repeated as RDATE because ``ical`` ignores an onset given by DTSTART
-alone — RFC 5545 counts a repeated instance once), DTSTART being the transition's local time in the offset before it
-(TZOFFSETFROM), TZOFFSETTO the offset after it and TZNAME zoneinfo's abbreviation after it. Only the
-transitions of the years asked for, plus one sub-component for the offset in force when they begin; a zone
-without transitions in those years gets that one sub-component only.
+What we write: the transitions of the years asked for, plus one sub-component for the offset in force when they
+begin (a zone without transitions in those years gets that one only). A run of yearly changes that follow one rule
+(same month, weekday and week, time, offsets and name in consecutive years) is one sub-component with
+``RRULE:FREQ=YEARLY;COUNT=n``; any other change has its own, with its onset as DTSTART repeated as RDATE (``ical``
+ignores an onset given by DTSTART alone). DTSTART is always the local time in the offset before the change
+(TZOFFSETFROM). A change that moves the clocks forward is DAYLIGHT, one that moves them back STANDARD; a change of
+only the abbreviation or the DST flag is left out when the next change moves the clocks back (readers misread the
+change after such a block). Known limits (``docs/calendar.md``, "Time zones"): for some past years of a few zones
+one reader or more still disagrees with ``zoneinfo``; from this year on every reader agrees for every zone.
 
 The transitions are found by asking ``zoneinfo`` itself (it exposes no list of them): the zone's state (offset,
 DST, abbreviation) is compared every :data:`_STEP`, and a change is narrowed to the second. No two
@@ -89,7 +92,7 @@ def _daylight(before: timedelta, after: timedelta, dst: timedelta) -> bool:
     """
     if after == before:
         return dst > timedelta(0)
-    return timedelta(0) < after - before <= timedelta(hours=2)
+    return after > before
 
 
 def _changes(zone: ZoneInfo, start: int, end: int) -> list[Transition]:
@@ -130,7 +133,60 @@ def transitions(tzid: str, first_year: int, last_year: int) -> list[Transition]:
     start = int(datetime(first_year, 1, 1, tzinfo=UTC).timestamp()) - _MARGIN
     end = int(datetime(last_year + 1, 1, 1, tzinfo=UTC).timestamp()) + _MARGIN
     since = min(_SINCE, datetime(first_year - 1, 1, 1))
-    return [_in_force(zone, start, since), *_changes(zone, start, end)]
+    found = [_in_force(zone, start, since), *_changes(zone, start, end)]
+    # A change of DST or abbreviation alone, just before the clocks go back: dateutil's readers (icalendar's,
+    # vobject's) take the offset of the last change minus its DST as the zone's standard offset, and with a change
+    # that keeps the offset as the last one they read the hour before going back as its second pass.
+    return [transition for index, transition in enumerate(found)
+            if not (index and transition.after == transition.before and index + 1 < len(found)
+                    and found[index + 1].after < found[index + 1].before)]
+
+
+_WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
+
+
+def _weeks(start: datetime) -> set[int]:
+    """The weeks of its month a day can be named by in a BYDAY: its n-th (1 to 5), and -1 in the last seven days."""
+    weeks = {(start.day - 1) // 7 + 1}
+    if (start + timedelta(days=7)).month != start.month:
+        weeks.add(-1)
+    return weeks
+
+
+@dataclass
+class _Run:
+    """Transitions in consecutive years on the same weekday of the same week of the same month at the same time."""
+
+    first: Transition
+    last: Transition
+    count: int
+    weeks: set[int]
+
+    @property
+    def rule(self) -> dict[str, object]:
+        start = self.first.local_start
+        week = -1 if -1 in self.weeks else min(self.weeks)
+        return {"freq": "YEARLY", "bymonth": start.month, "byday": f"{week}{_WEEKDAYS[start.weekday()]}",
+                "count": self.count}
+
+
+def _runs(found: list[Transition]) -> list[_Run]:
+    """``found`` grouped into yearly runs (a run of one is a transition that follows no rule)."""
+    runs: list[_Run] = []
+    open_runs: dict[tuple[object, ...], _Run] = {}
+    for transition in found:
+        start = transition.local_start
+        key = (transition.before, transition.after, transition.name, transition.daylight,
+               start.month, start.weekday(), start.time())
+        run = open_runs.get(key)
+        weeks = _weeks(start)
+        if (run is not None and run.last.local_start.year + 1 == start.year and run.weeks & weeks
+                and transition.after != transition.before):
+            run.last, run.count, run.weeks = transition, run.count + 1, run.weeks & weeks
+        else:
+            run = open_runs[key] = _Run(transition, transition, 1, weeks)
+            runs.append(run)
+    return runs
 
 
 @lru_cache(maxsize=128)
@@ -138,10 +194,14 @@ def vtimezone_ical(tzid: str, first_year: int, last_year: int) -> bytes:
     """The VTIMEZONE of ``tzid`` for local times from ``first_year`` to ``last_year`` (inclusive), serialized."""
     timezone = icalendar.Timezone()
     timezone.add("tzid", tzid)
-    for transition in transitions(tzid, first_year, last_year):
+    for run in _runs(transitions(tzid, first_year, last_year)):
+        transition = run.first
         part = icalendar.TimezoneDaylight() if transition.daylight else icalendar.TimezoneStandard()
         part.add("dtstart", transition.local_start)
-        part.add("rdate", transition.local_start)  # the same instant: some readers (ical) skip a bare DTSTART
+        if run.count > 1:
+            part.add("rrule", run.rule)
+        else:
+            part.add("rdate", transition.local_start)  # the same instant: some readers (ical) skip a bare DTSTART
         part.add("tzoffsetfrom", transition.before)
         part.add("tzoffsetto", transition.after)
         part.add("tzname", transition.name)
