@@ -76,6 +76,10 @@ DEFAULTS: dict[str, Any] = {
     #: How often subscribed calendar apps should fetch a feed again (ISO 8601 duration).
     "CALENDAR_REFRESH_INTERVAL": "PT1H",
     "PAGE_SIZE": 25,
+    #: The anniversaries to come (tracker.events.anniversaries) list every this-many-th one (5th, 10th, …) …
+    "ANNIVERSARY_STEP": 5,
+    #: … and highlight every this-many-th (25th, 50th, 75th, 100th …).
+    "ANNIVERSARY_HIGHLIGHT_STEP": 25,
     #: Keep the pages people reload most, built once per state of what they show (tracker.pagecache).
     "PAGE_CACHE": True,
     #: Largest request body, in bytes (10 MB), uploads included; a larger one is answered 413.
@@ -120,6 +124,7 @@ _INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE", "MAIL_MAX_ATTEMPTS", "MAIL_
              "PROXY_FIX_HOPS", "SESSION_IDLE_MINUTES", "SESSION_MAX_HOURS", "REMEMBER_COOKIE_DURATION",
              "PASSWORD_RESET_HOURS"}
 _INT_KEYS |= {"MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE", "IMAP_POLL_SECONDS"}
+_INT_KEYS |= {"ANNIVERSARY_STEP", "ANNIVERSARY_HIGHLIGHT_STEP"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "PAGE_CACHE"}
 
 

@@ -5,6 +5,8 @@ Written by hand because Babel has no ordinal formatting. Vectors: ``shared/scena
 
 from __future__ import annotations
 
+import re
+
 # Azerbaijani: the suffix follows the last vowel of the number's last spoken word (vowel harmony).
 _AZ_UNITS = {1: "bir", 2: "iki", 3: "üç", 4: "dörd", 5: "beş", 6: "altı", 7: "yeddi", 8: "səkkiz", 9: "doqquz"}
 _AZ_TENS = {1: "on", 2: "iyirmi", 3: "otuz", 4: "qırx", 5: "əlli", 6: "altmış", 7: "yetmiş", 8: "səksən",
@@ -54,3 +56,19 @@ def ordinal(number: int, language: str) -> str:
     if number < 1:
         raise ValueError("ordinals start at 1")
     return _BY_LANGUAGE.get(language, ordinal_en)(number)
+
+
+#: An ordinal of ``{n}`` as written inside a title, per language: Russian keeps its case ending ("20-й годовщине").
+_IN_TEXT = {
+    "az": r"(?<!\d){n}-(?:ci|cı|cu|cü)(?!\w)",
+    "en": r"(?<!\d){n}(?:st|nd|rd|th)(?!\w)",
+    "ru": r"(?<!\d){n}(?=-[а-яё]+)",
+}
+
+
+def renumber_ordinal(text: str, old: int, new: int, language: str) -> str:
+    """``text`` with its first ordinal ``old`` written as ``new`` ("20th anniversary" → "35th anniversary");
+    unchanged when ``text`` has no such ordinal."""
+    pattern = _IN_TEXT.get(language, _IN_TEXT["en"]).format(n=old)
+    replacement = str(new) if language == "ru" else ordinal(new, language)
+    return re.sub(pattern, replacement, text, count=1)

@@ -54,6 +54,14 @@ def _duration(value: str | timedelta) -> timedelta:
     return duration
 
 
+def _positive(value: Any, key: str) -> int:
+    """A whole number of at least 1 (``ValueError`` otherwise, which stops ``create_app``)."""
+    number = int(value)
+    if number < 1:
+        raise ValueError(f"{key} must be at least 1, not {number}")
+    return number
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the services need to know about the installation (see :mod:`tracker.config` for each key)."""
@@ -114,6 +122,10 @@ class Settings:
     calendar_refresh: timedelta = timedelta(hours=1)
     #: ``PAGE_SIZE``: rows on one page of a list.
     page_size: int = 25
+    #: ``ANNIVERSARY_STEP``, ``ANNIVERSARY_HIGHLIGHT_STEP``: which anniversaries to come are listed (every 5th)
+    #: and which of them are highlighted (every 25th).
+    anniversary_step: int = 5
+    anniversary_highlight_step: int = 25
     #: ``PAGE_CACHE``: keep rendered pages for their next reader (``tracker.pagecache``).
     page_cache: bool = True
     #: ``SESSION_IDLE_MINUTES``, ``SESSION_MAX_HOURS``: when a sign-in ends.
@@ -182,6 +194,8 @@ class Settings:
             alarms=parse_alarms(get("ALARMS")),
             calendar_refresh=_duration(get("CALENDAR_REFRESH_INTERVAL")),
             page_size=int(get("PAGE_SIZE")),
+            anniversary_step=_positive(get("ANNIVERSARY_STEP"), "ANNIVERSARY_STEP"),
+            anniversary_highlight_step=_positive(get("ANNIVERSARY_HIGHLIGHT_STEP"), "ANNIVERSARY_HIGHLIGHT_STEP"),
             page_cache=bool(get("PAGE_CACHE")),
             session_idle=timedelta(minutes=int(get("SESSION_IDLE_MINUTES"))),
             session_max=timedelta(hours=int(get("SESSION_MAX_HOURS"))),

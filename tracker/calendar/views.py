@@ -7,12 +7,14 @@ from datetime import datetime
 from typing import Any
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.http import is_resource_modified
 from werkzeug.wrappers import Response
 
 from ..auth.access import ORGANISERS, public, roles_required, signed_in
+from ..events.anniversaries import coming_anniversaries
 from ..extensions import db
 from ..forms import confirmation_page, confirmed
 from ..i18n import current_language, primary_language, site_languages, unit_language
@@ -20,6 +22,8 @@ from ..models import Role, Series, Unit
 from ..settings import settings as current_settings
 from ..vocabulary import answer_words
 from . import inbox, services
+from .anniversary_feed import feed_reader, make_feed_token
+from .anniversary_ics import build_anniversaries_ics
 from .forms import ReplyForm
 from .ics import CalendarSettings, build_event_ics, settings_from_app
 from .replies import ReplyError, parse_reply
@@ -120,7 +124,13 @@ def webcal(url: str) -> str:
 def calendar_links() -> dict[str, object]:
     """Helpers for the ``calendar/_*.html`` partials other areas include (the attendance dashboard shows what the
     organiser's mailbox brought for the event: ``calendar/_mailbox.html`` with ``event_mailbox``)."""
-    return {"calendar_url": _site_url, "webcal_url": webcal, "event_mailbox": inbox.event_mailbox}
+    return {"calendar_url": _site_url, "webcal_url": webcal, "event_mailbox": inbox.event_mailbox,
+            "anniversary_feed_url": _anniversary_feed_url}
+
+
+def _anniversary_feed_url() -> str:
+    """The signed-in reader's anniversaries feed, names in the page's language (``anniversary_feed.py``)."""
+    return _site_url("calendar.anniversary_feed", token=make_feed_token(current_user, current_language()))
 
 
 @bp.route("/events/<int:event_id>.ics")
@@ -223,6 +233,29 @@ def unit_feed(token: str) -> Response:
     # The feed's name is in the unit's language: the language is in the settings, so in the state key.
     return _calendar_response(build, services.unit_feed_name(owner.id), settings, generation, filename=None,
                               private=True, recorded=owner.recorded)
+
+
+@bp.route("/feeds/anniversaries/<token>.ics")
+@public
+def anniversary_feed(token: str) -> Response:
+    """The round anniversaries to come, for a staff member's own calendar. The signed token is the credential
+    (no session needed); one that no longer works → 404."""
+    reader = feed_reader(token)
+    if reader is None:
+        abort(404)
+    user, language = reader
+    settings = settings_from_app(language)
+    with force_locale(language):
+        body = build_anniversaries_ics(
+            coming_anniversaries(user, current_settings()),
+            name=_("Anniversaries to come — %(organisation)s", organisation=settings.organisation_name),
+            uid=f"anniversaries-{user.id}@{settings.uid_domain}",
+            settings=settings,
+        )
+    response = current_app.response_class(body)
+    response.add_etag()
+    etag, _weak = response.get_etag()
+    return with_calendar_headers(response, etag or "", None, None, private=True)
 
 
 def _manageable_unit(unit_id: int) -> Unit:

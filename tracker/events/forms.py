@@ -25,10 +25,11 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from ..bounds import AGENDA_DURATION, DateWithinBounds, NumberWithinBounds
 from ..directory.services import PersonDetails
 from ..forms import BaseForm, MultilingualForm, in_every_language, none_choice, optional_id, options, texts_data
-from ..i18n import site_languages
+from ..i18n import primary_language, site_languages, translation_languages
 from ..models import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Person, Series, Venue
 from ..timemath import local_instant
 from ..vocabulary import AGENDA_KIND_LABELS, EVENT_KIND_LABELS, EVENT_STATUS_LABELS, language_name
+from .anniversaries import next_series_texts, series_anniversary
 from .services import (
     AGENDA_NOTES_LENGTH,
     DESCRIPTION_LENGTH,
@@ -76,6 +77,18 @@ class SeriesForm(MultilingualForm):
             "commemorated_on": series.commemorated_on,
             **texts_data(series, "title", "description"),
         }
+
+    @staticmethod
+    def for_anniversary(series: Series, number: int) -> dict[str, Any]:
+        """Form values for the series of the ``number``-th anniversary of ``series``' date, from ``series`` (the
+        last one of that date): its texts with the ordinal renumbered (:func:`.anniversaries.next_series_texts`)."""
+        primary, others = primary_language(), translation_languages()
+        texts = next_series_texts(series, number, (primary, *others), series_anniversary(series))
+        data: dict[str, Any] = {"commemorated_on": series.commemorated_on}
+        for name, per_language in texts.items():
+            data[name] = per_language.get(primary, "")
+            data.update({f"{name}_{code}": per_language.get(code, "") for code in others})
+        return data
 
     def validate(self, extra_validators: Any = None) -> bool:
         """Field checks, then the series' rules (:func:`~tracker.events.services.series_problems`)."""

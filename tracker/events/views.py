@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.wrappers import Response
 
-from ..auth.access import ORGANISERS, roles_required, signed_in
+from ..auth.access import ORGANISERS, STAFF, roles_required, signed_in
 from ..bounds import FIRST_DAY, LAST_DAY, RECORD_ID, parse_month, parse_number, requested_page
 from ..extensions import db
 from ..forms import confirmation_page, confirmed
@@ -21,7 +21,7 @@ from ..i18n import current_language
 from ..models import AgendaItem, Event, EventStatus, Series
 from ..pagecache import cached_page
 from ..settings import settings
-from . import services
+from . import anniversaries, services
 from .forms import (
     AgendaItemForm,
     CancelForm,
@@ -141,11 +141,31 @@ def list_series() -> str:
 @roles_required(*ORGANISERS)
 def create_series() -> tuple[str, int] | Response:
     """Add a series."""
-    form = SeriesForm()
+    form = SeriesForm(data=_anniversary_prefill())
     if (series := form.apply(lambda: services.create_series(form.details()))) is not None:
         flash(_("Series created. Add its events next."), "success")
         return redirect(url_for("events.series_detail", series_id=series.id))
     return render_template("events/series_form.html", form=form, series=None), _form_status(form)
+
+
+def _anniversary_prefill() -> dict[str, Any] | None:
+    """Form values for "Plan it" on the anniversaries page (``?from=<series id>&anniversary=<number>``): the
+    last series of the date, its ordinal renumbered. Anything unusable gives the empty form."""
+    source = parse_number(request.args.get("from"), RECORD_ID)
+    number = parse_number(request.args.get("anniversary"), anniversaries.ANNIVERSARY)
+    series = db.session.get(Series, source) if source else None
+    if series is None or number is None or series.commemorated_on is None:
+        return None
+    return SeriesForm.for_anniversary(series, number)
+
+
+@bp.route("/series/anniversaries")
+@roles_required(*STAFF)
+def coming_anniversaries() -> str:
+    """The round anniversaries of the next ten years of every commemorated date, and whether each is planned."""
+    coming = anniversaries.coming_anniversaries(current_user, settings())
+    return render_template("events/anniversaries.html", anniversaries=coming,
+                           years_ahead=anniversaries.YEARS_AHEAD)
 
 
 @bp.route("/series/<int:series_id>")
