@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.imap_server import ImapServer, dovecot_available, start_imap_server
+from tests.imap_server import ImapServer, dovecot_available, free_port, start_imap_server
 from tracker.calendar import inbox, mailbox
 from tracker.calendar.inbox import InboxOutcome, InboxResult
 from tracker.settings import settings
@@ -357,3 +357,118 @@ def test_a_message_claimed_by_a_fetcher_that_stopped_before_its_move_is_moved(ap
         report = mailbox.fetch_mailbox(settings(), claim_grace=0)
     assert report.duplicates == 1
     assert _subjects(imap_server, REFUSED) == ["claimed"] and imap_server.messages("INBOX") == []
+
+
+def _claim_keyword_in(server: ImapServer, folder: str) -> bool:
+    return any(mailbox.CLAIM_KEYWORD in flags for _raw, flags in server.messages(folder))
+
+
+def test_a_moved_message_does_not_carry_the_claim_keyword_into_its_folder(app, imap_server, plain_imap_server,
+                                                                        recorder):
+    # The claim sets $TrackerMove on the message and MOVE (or COPY) keeps flags: mail clients would show it as a tag.
+    for server in (imap_server, plain_imap_server):
+        server.append(email("applied", subject="moved"))
+        server.append(email("refused", subject="refused"))
+        app.config["IMAP_URL"] = server.url()
+        assert _fetch(app).output.startswith("1 applied, 1 refused")
+        assert _subjects(server, APPLIED) == ["moved"] and _subjects(server, REFUSED) == ["refused"]
+        assert not _claim_keyword_in(server, APPLIED) and not _claim_keyword_in(server, REFUSED)
+
+
+def test_a_message_whose_move_fails_does_not_hold_up_the_others_and_is_moved_later(app, imap_server, recorder,
+                                                                                  caplog):
+    imap_server.append(email("refused", subject="stuck"))
+    imap_server.append(email("applied", subject="after it"))
+    # Dovecot refuses to create a folder whose name is too long for its file system.
+    app.config.update(IMAP_URL=imap_server.url(), IMAP_REFUSED_FOLDER="Tracker/" + "r" * 300)
+    result = _fetch(app)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.strip() == ("1 applied, 1 refused, 0 proposals, 0 refreshed, 0 ignored, "
+                                     "1 failed (left in the folder)")
+    assert "message 1: cannot create the folder" in result.stderr and "Mailbox name too long" in result.stderr
+    assert _subjects(imap_server, APPLIED) == ["after it"]
+    [(_raw, flags)] = imap_server.messages("INBOX")
+    assert mailbox.CLAIM_KEYWORD not in flags and b"\\Seen" not in flags  # released: the next pass need not wait
+    assert any("stays in the folder, tried again next pass" in r.getMessage() for r in caplog.records)
+    secret = imap_server.password.replace(" ", "%20")
+    assert all(secret not in r.getMessage() and imap_server.password not in r.getMessage() for r in caplog.records)
+
+    result = _fetch(app)  # still refused: reported again, nothing else changes
+    assert "1 taken before (moved now), 1 failed" in result.output and _subjects(imap_server, "INBOX") == ["stuck"]
+    app.config["IMAP_REFUSED_FOLDER"] = "Tracker/Refused"
+    result = _fetch(app)
+    assert result.output.strip() == ("0 applied, 0 refused, 0 proposals, 0 refreshed, 0 ignored, "
+                                     "1 taken before (moved now)")
+    assert _subjects(imap_server, REFUSED) == ["stuck"] and imap_server.messages("INBOX") == []
+
+
+@pytest.mark.parametrize("secret", ["Zq9/Xw7Kp", "Zq9#Xw7Kp", "Zq9?Xw7Kp", "4711/Xw7Kp", "Zq9[Xw7Kp", "47#11"])
+@pytest.mark.parametrize("watch", [False, True], ids=["once", "watch"])
+def test_a_password_with_unescaped_special_characters_is_never_shown(app, recorder, secret, watch):
+    app.config["IMAP_URL"] = f"imaps://organiser:{secret}@127.0.0.1:1/INBOX"
+    result = _fetch(app, *(["--watch"] if watch else []))
+    assert result.exit_code == mailbox_exit()
+    assert result.stderr == ("mail fetch: TRACKER_IMAP_URL could not be read: percent-encode special characters "
+                             "in the password\n")
+    shown = result.stderr + result.output
+    assert all(piece not in shown for piece in ("Zq9", "Xw7Kp", "4711", "47", "11"))
+    assert recorder.calls == []
+
+
+def test_an_at_sign_after_the_host_is_refused_without_quoting_the_url():
+    for url in ("imaps://u:pa/ss@h/INBOX", "imaps://u:1234/ss@h", "imaps://u@h/IN@BOX", "imaps://u@h/INBOX?x=a@b",
+                "imaps://u:p#w@h"):
+        with pytest.raises(ValueError) as raised:
+            mailbox.parse_imap_url(url)
+        assert str(raised.value) == mailbox.UNREADABLE_URL
+    assert mailbox.parse_imap_url("imaps://u:p%40w%2F@h/IN%40BOX").password == "p@w/"
+    with pytest.raises(ValueError, match="timeout must be a number of seconds$"):
+        mailbox.parse_imap_url("imaps://u:pw@h/INBOX?timeout=soon")
+    # Should a password ever reach the host, port or folder, display() shows none of them.
+    for folder in ("Zq9 Xw", "x/Zq9 Xw", "Zq9%20Xw"):
+        assert mailbox.MailboxSettings("h", 993, password="Zq9 Xw", folder=folder).display() == "imaps://***"
+
+
+def test_the_watchers_log_lines_do_not_show_the_password(app, caplog):
+    # Nothing listens on this port: the watcher logs each failed attempt with the URL it tries.
+    app.config.update(IMAP_URL=f"imaps://organiser:Zq9%2FXw%23Kp%3F@127.0.0.1:{free_port()}/INBOX",
+                      IMAP_POLL_SECONDS=1)
+    stop = threading.Event()
+
+    def watch() -> None:
+        with app.app_context():
+            mailbox.watch_mailbox(settings(), stop=stop)
+
+    watcher = threading.Thread(target=watch)
+    with caplog.at_level("INFO", logger="tracker.calendar.mailbox"):
+        watcher.start()
+        try:
+            assert _wait_for(lambda: any("trying again" in r.getMessage() for r in caplog.records))
+        finally:
+            stop.set()
+            watcher.join(timeout=60)
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(line.startswith("mailbox imaps://organiser@127.0.0.1:") for line in lines)
+    assert all(piece not in line for line in lines for piece in ("Zq9", "Xw", "Kp"))
+
+
+def test_wait_returns_at_once_for_a_message_announced_before_it_started(app, imap_server, recorder):
+    # The race behind a watcher that slept a whole poll: a message arriving while a pass lists the folder is
+    # announced (EXISTS) in the answer to one of the pass's commands, not in its listing, and IDLE never repeats it.
+    app.config["IMAP_URL"] = imap_server.url()
+    with app.app_context():
+        reader = mailbox.MailboxReader.from_settings(settings())
+    stop = threading.Event()
+    with reader:
+        reader.fetch()
+        imap_server.append(email("applied", subject="arrived during the pass"))
+        reader.session.noop()  # announced now, answered to a command of "the pass"
+        waiter = threading.Thread(target=reader.wait, args=(3600, stop))
+        waiter.start()
+        try:
+            assert _wait_for(lambda: not waiter.is_alive()), "wait() slept on a message already announced"
+        finally:
+            stop.set()
+            waiter.join(timeout=60)
+        with app.app_context():
+            assert reader.fetch().applied == 1

@@ -28,10 +28,11 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from imapclient import IMAPClient
-from imapclient.exceptions import IMAPClientError, LoginError
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from ..mail.delivery import STARTTLS_WORDS
 from ..settings import Settings
@@ -45,6 +46,8 @@ log = logging.getLogger(__name__)
 MAX_MESSAGE_BYTES = 25 * 1024 * 1024
 #: The longest pause between two attempts to reach a server that dropped us or cannot be reached.
 MAX_RECONNECT_SECONDS = 300.0
+#: How long a watcher's IDLE runs before one NOOP asks for mail delivered while it started (see ``wait``).
+IDLE_RECHECK_SECONDS = 2.0
 
 #: The keyword a fetcher flips (set, or cleared when set) with ``UNCHANGEDSINCE`` to claim the move of a message.
 CLAIM_KEYWORD = b"$TrackerMove"
@@ -96,27 +99,52 @@ class MailboxSettings:
         return ssl.create_default_context(cafile=self.cafile)
 
     def display(self) -> str:
-        """The URL without its password, for output and logs."""
+        """The URL without its password, for output and logs.
+
+        :func:`parse_imap_url` keeps the password out of the host, port and folder; should any of them still
+        hold it, in any spelling, only the scheme is shown."""
         scheme = "imaps" if self.implicit_tls else "imap"
         user = f"{quote(self.username, safe='')}@" if self.username else ""
-        return f"{scheme}://{user}{self.host}:{self.port}/{quote(self.folder)}"
+        shown = f"{scheme}://{user}{self.host}:{self.port}/{quote(self.folder)}"
+        texts = (shown, unquote(shown))
+        if self.password and any(form in text for form in _spellings(self.password) for text in texts):
+            return f"{scheme}://***"
+        return shown
+
+
+def _spellings(secret: str) -> set[str]:
+    """``secret`` as it is and as a URL may percent-encode it (each non-empty)."""
+    return {form for form in (secret, quote(secret, safe=""), quote(secret), quote(secret, safe="@:")) if form}
+
+
+#: The one answer to a URL that cannot be read. It quotes nothing of the URL: an unescaped ``/``, ``#`` or ``?`` in
+#: the password ends the host early, so the password would be read as the port (and quoted by ``urlsplit``'s
+#: error) or as the folder, the query or the fragment.
+UNREADABLE_URL = "TRACKER_IMAP_URL could not be read: percent-encode special characters in the password"
 
 
 def parse_imap_url(url: str) -> MailboxSettings:
-    """Read an ``imap://`` or ``imaps://`` URL; raise ``ValueError`` for anything else."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("imap", "imaps") or not parts.hostname:
+    """Read an ``imap://`` or ``imaps://`` URL; raise ``ValueError`` for anything else (its message never quotes
+    the URL). A URL whose folder, query or fragment holds an ``@`` is refused: the password ran into them."""
+    try:
+        parts = urlsplit(url)
+        hostname, port = parts.hostname, parts.port
+    except ValueError:
+        raise ValueError(UNREADABLE_URL) from None
+    if "@" in parts.path + parts.query + parts.fragment:
+        raise ValueError(UNREADABLE_URL)
+    if parts.scheme not in ("imap", "imaps") or not hostname:
         raise ValueError("IMAP_URL must look like imaps://user:password@host/INBOX or imap://…?starttls=no")
     query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
     implicit = parts.scheme == "imaps"
     starttls = "off" if implicit else STARTTLS_WORDS.get(query.get("starttls", "").lower(), "required")
+    port = port or (993 if implicit else 143)
     try:
-        port = parts.port or (993 if implicit else 143)
         timeout = float(query.get("timeout", 30))
-    except ValueError as error:
-        raise ValueError(f"IMAP_URL: {error}") from None
+    except ValueError:
+        raise ValueError("IMAP_URL: timeout must be a number of seconds") from None
     return MailboxSettings(
-        host=parts.hostname,
+        host=hostname,
         port=port,
         implicit_tls=implicit,
         starttls=starttls,
@@ -198,7 +226,8 @@ class FetchReport:
         """Add one message taken with ``outcome``."""
         name = {InboxOutcome.APPLIED: "applied", InboxOutcome.REFUSED: "refused",
                 InboxOutcome.PROPOSAL: "proposals", InboxOutcome.REFRESHED: "refreshed",
-                InboxOutcome.IGNORED: "ignored", InboxOutcome.DUPLICATE: "duplicates"}[outcome]
+                InboxOutcome.IGNORED: "ignored", InboxOutcome.DUPLICATE: "duplicates",
+                InboxOutcome.RETRY: "ignored"}[outcome]
         setattr(self, name, getattr(self, name) + 1)
 
     def busy(self) -> bool:
@@ -239,6 +268,11 @@ class MailboxReader:
         self._claims = False
         #: Messages of this pass that another session had claimed when we downloaded them: (uid, destination).
         self._claimed_elsewhere: list[tuple[int, str]] = []
+        #: Folders this pass moved claimed messages into: MOVE keeps flags, so :data:`CLAIM_KEYWORD` is cleared there.
+        self._marked: set[str] = set()
+        #: The lowest UID the pass's listing cannot have seen; whether the folder has reached it since.
+        self._unseen_from = 0
+        self._news = False
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: int) -> MailboxReader:
@@ -323,6 +357,8 @@ class MailboxReader:
         """Move ``uid`` to ``destination``; one another fetcher moved first is already where it belongs."""
         try:
             self._move_now(uid, destination)
+        except IMAPClientAbortError:
+            raise  # the connection is gone: the pass ends (a watcher reconnects)
         except IMAPClientError as error:
             if not self._gone(uid, error):
                 raise MailboxError(f"cannot move message {uid} to {destination!r}: {_describe(error)}") from error
@@ -339,17 +375,37 @@ class MailboxReader:
 
     # The pass --------------------------------------------------------------------------------------------
 
+    def _select_source(self) -> dict[bytes, Any]:
+        """Select the folder read; forget the arrivals announced before (the SELECT counts them)."""
+        try:
+            selected = self.session.select_folder(self.settings.folder)
+        except IMAPClientAbortError:
+            raise
+        except IMAPClientError as error:
+            raise MailboxError(f"cannot open the folder {self.settings.folder!r}: {_describe(error)}") from error
+        self._announced()
+        return selected
+
+    def _announced(self) -> bool:
+        """Whether the server announced a new message (``EXISTS``) since the last call or SELECT. imaplib keeps
+        every untagged response of every command here, also those IMAPClient does not return."""
+        responses = self.session._imap.untagged_responses  # noqa: SLF001
+        responses.pop("RECENT", None)  # comes with EXISTS; alone it says nothing new
+        return bool(responses.pop("EXISTS", None))
+
     def fetch(self, *, should_stop: Callable[[], bool] = lambda: False) -> FetchReport:
         """Take every message of the folder once; move the taken ones. Stops between messages on ``should_stop``."""
         client = self.session
         report = FetchReport()
-        try:
-            selected = client.select_folder(self.settings.folder)
-        except IMAPClientError as error:
-            raise MailboxError(f"cannot open the folder {self.settings.folder!r}: {_describe(error)}") from error
+        selected = self._select_source()
         validity = int(selected.get(b"UIDVALIDITY", 0))
         self._claims = client.has_capability("CONDSTORE") and b"\\*" in selected.get(b"PERMANENTFLAGS", ())
-        uids = [uid for uid in client.search(["NOT", "DELETED"]) if (validity, uid) not in self._left]
+        self._news = False
+        listed = client.search(["NOT", "DELETED"])
+        # A message that arrives while the listing runs may be announced with its answer (EXISTS, which IDLE will
+        # not repeat) without being in it: :meth:`wait` looks for such announcements and for UIDs from here on.
+        self._unseen_from = max([int(selected.get(b"UIDNEXT", 0)), *(uid + 1 for uid in listed)])
+        uids = [uid for uid in listed if (validity, uid) not in self._left]
         sizes = {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
                  } if uids else {}
         for uid in uids:
@@ -365,8 +421,45 @@ class MailboxReader:
                             uid, self.settings.folder, sizes[uid], self.max_bytes)
                 continue
             self._take(uid, validity, report)
-        self._settle(should_stop)
+        self._settle(should_stop, report)
+        self._unmark()
         return report
+
+    def _moved(self, uid: int, destination: str, report: FetchReport) -> None:
+        """Move ``uid`` to the ``destination`` folder; when that fails (the server refuses the folder, say), report
+        it and go on: the message stays in the folder, unclaimed, and a later pass takes it again (DUPLICATE)."""
+        try:
+            target = self.folder(destination)
+            if self._claims:
+                self._marked.add(target)
+            self._move(uid, target)
+        except MailboxError as error:
+            log.warning("message %s of %s stays in the folder, tried again next pass: %s",
+                        uid, self.settings.folder, error)
+            report.errors.append(f"message {uid}: {error}")
+            if self._claims:  # release our claim: a later pass must not wait for this session to move it
+                with contextlib.suppress(IMAPClientError):
+                    self.session.remove_flags([uid], [CLAIM_KEYWORD], silent=True)
+
+    def _unmark(self) -> None:
+        """Clear :data:`CLAIM_KEYWORD` on the messages moved with it (mail clients would show it as a tag), then
+        select the folder read again, noting whether a message arrived since the listing."""
+        if not self._marked:
+            return
+        client = self.session
+        marked, self._marked = self._marked, set()
+        for name in sorted(marked):
+            try:
+                client.select_folder(name)
+                found = client.search(["KEYWORD", CLAIM_KEYWORD.decode()])
+                if found:
+                    client.remove_flags(found, [CLAIM_KEYWORD], silent=True)
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError as error:
+                log.warning("cannot clear %s in %s: %s", CLAIM_KEYWORD.decode(), name, _describe(error))
+        selected = self._select_source()
+        self._news = int(selected.get(b"UIDNEXT", 0)) > self._unseen_from
 
     def _take(self, uid: int, validity: int, report: FetchReport) -> None:
         client = self.session
@@ -393,6 +486,8 @@ class MailboxReader:
             report.errors.append(f"message {uid}: {error.__class__.__name__}: {error}")
             return
         report.count(result.outcome)
+        if result.outcome is InboxOutcome.RETRY:  # an answer changed meanwhile: left, and taken again next pass
+            return
         outcome = result.first_outcome if result.outcome is InboxOutcome.DUPLICATE else result.outcome
         destination = DESTINATIONS.get(outcome) if outcome is not None else None
         if destination is None:
@@ -406,9 +501,9 @@ class MailboxReader:
             # Another fetcher claimed it after we downloaded it (and moves it), or someone changed its flags
             # meanwhile: not moved now; a later pass finds it gone, or takes it again (DUPLICATE) and moves it.
             return
-        self._move(uid, self.folder(destination))
+        self._moved(uid, destination, report)
 
-    def _settle(self, should_stop: Callable[[], bool]) -> None:
+    def _settle(self, should_stop: Callable[[], bool], report: FetchReport) -> None:
         """Wait up to :attr:`claim_grace` seconds for the messages another session claimed to leave the folder;
         claim and move those still there (their claimer stopped before its move)."""
         pending, self._claimed_elsewhere = self._claimed_elsewhere, []
@@ -428,7 +523,7 @@ class MailboxReader:
             if fetched and self._claim(uid, fetched):
                 log.warning("message %s of %s was claimed by another fetcher that did not move it: moved now",
                             uid, self.settings.folder)
-                self._move(uid, self.folder(destination))
+                self._moved(uid, destination, report)
 
     def _claim(self, uid: int, fetched: dict[bytes, object]) -> bool:
         """Whether this session may move ``uid``: ``False`` only when the server says that the message changed since
@@ -459,22 +554,43 @@ class MailboxReader:
     def wait(self, seconds: float, stop: threading.Event) -> None:
         """Wait up to ``seconds`` for news in the folder: IDLE when offered (new mail ends it), else a plain pause.
 
+        Returns at once when a message arrived after the pass listed the folder: the server announces a new
+        message once, and may have done so in the answer to a command of the pass, which IDLE does not repeat.
         Returns early when ``stop`` is set (checked every second).
         """
         client = self.session
+        if self._news or self._announced():
+            self._news = False
+            return
         if not client.has_capability("IDLE"):
             stop.wait(seconds)
             client.noop()  # the connection is still there, or the caller reconnects
             return
+        # A message delivered while IDLE starts can go unannounced (Dovecot watches the folder only once IDLE has
+        # begun, and a change within the same second escapes its later checks): after a moment of IDLE, a NOOP
+        # asks for anything delivered meanwhile, then IDLE goes on.
+        first = min(seconds, IDLE_RECHECK_SECONDS)
+        if self._idle(first, stop) or stop.is_set() or seconds <= first:
+            return
+        client.noop()
+        if not self._announced():
+            self._idle(seconds - first, stop)
+
+    def _idle(self, seconds: float, stop: threading.Event) -> bool:
+        """IDLE up to ``seconds`` (or until ``stop``); whether a new message was announced meanwhile."""
+        client = self.session
         client.idle()
         try:
+            if self._announced():  # announced before the server's go-ahead: news already
+                return True
             remaining = seconds
             while remaining > 0 and not stop.is_set():
                 step = min(1.0, remaining)
                 responses = client.idle_check(timeout=step)
                 remaining -= step
                 if any(len(r) > 1 and r[1] in (b"EXISTS", b"RECENT") for r in responses):
-                    break
+                    return True
+            return False
         finally:
             client.idle_done()
 
