@@ -57,7 +57,8 @@ def test_every_route_with_a_token_in_its_path_is_masked(app):
     token = "eyJpIjoxfQ.SeCrEtSiGnAtUrE"
     with app.test_request_context():
         rules = [rule for rule in app.url_map.iter_rules() if "token" in rule.arguments]
-        assert {rule.endpoint for rule in rules} >= {"attendance.answer_by_link", "calendar.unit_feed"}
+        assert {rule.endpoint for rule in rules} >= {"attendance.answer_by_link", "calendar.unit_feed",
+                                                     "calendar.anniversary_feed"}
         for rule in rules:
             values = {name: (token if name == "token" else 1) for name in rule.arguments}
             path = app.url_map.bind("localhost").build(rule.endpoint, values)

@@ -26,7 +26,7 @@ MASK = "***"
 #: Paths whose next segment is a credential. ``%2F`` covers a path carried in a query string (``?next=``);
 #: a token runs to the next ``/``, ``?``, ``#``, ``&``, quote or space, so a percent-encoded one is masked whole.
 _SLASH = r"(?:/|%2F)"
-TOKEN_PATHS = ("answer", "feeds", "password/reset")
+TOKEN_PATHS = ("answer", "feeds/anniversaries", "feeds", "password/reset")  # the longer path first
 _TOKEN_IN_PATH = re.compile(
     r"(?P<prefix>" + _SLASH + r"(?:" + "|".join(p.replace("/", _SLASH) for p in TOKEN_PATHS) + r")" + _SLASH + r")"
     r"(?P<token>[^/?#&\s\"']+?)(?P<suffix>\.ics)?(?=[/?#&\s\"']|$)",
