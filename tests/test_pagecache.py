@@ -217,3 +217,33 @@ def test_the_browsers_language_is_part_of_the_key(app, client, login, make_event
     english = client.get(f"/events/{event.id}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     again = client.get(f"/events/{event.id}", headers={"Accept-Language": "ru"}).get_data(as_text=True)
     assert 'lang="ru"' in russian and 'lang="en"' in english and 'lang="ru"' in again
+
+
+def test_a_page_built_while_the_account_changed_is_not_served_after(app, client, login, make_event, monkeypatch):
+    """The account is read with the stored page; a change of the account committed after that read (before the
+    view runs) must keep the page built from the old account from being served to the changed one."""
+    from sqlalchemy.orm import Session
+
+    from tracker import pagecache
+    from tracker.extensions import db
+    from tracker.models import User
+
+    user = login("organiser")
+    event = make_event("Commemoration ceremony")
+    real_key = pagecache.page_key
+    calls = []
+
+    def key_then_change(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:  # the account was read (first call); the view's wrapper asks next
+            with Session(db.engine) as other:  # another request: an admin renames the account
+                other.get(User, user.id).name = "Renamed"
+                other.commit()
+        return real_key(*args, **kwargs)
+
+    monkeypatch.setattr(pagecache, "page_key", key_then_change)
+    assert client.get(f"/events/{event.id}").status_code == 200  # built with the account as first read
+    monkeypatch.setattr(pagecache, "page_key", real_key)
+    with count_queries(app, stored_pages=True) as again:
+        assert client.get(f"/events/{event.id}").status_code == 200
+    assert again.count > 1, again.statements  # built again: the stored copy predates the change

@@ -119,7 +119,8 @@ def _kept_view() -> bool:
     return bool(getattr(view, "keeps_pages", False))
 
 
-_USER_AND_PAGE = select(User, _PAGES.c.body, _PAGES.c.headers).outerjoin(
+_USER_AND_PAGE = select(User, _PAGES.c.body, _PAGES.c.headers,
+                        func.coalesce(CURRENT_PAGE_GENERATION, 0).label("generation")).outerjoin(
     _PAGES, and_(_PAGES.c.key == bindparam("key"),
                  _PAGES.c.generation == func.coalesce(CURRENT_PAGE_GENERATION, 0)),
 ).where(User.id == bindparam("user_id"))
@@ -140,8 +141,11 @@ def load_user_and_page(user_id: int) -> User | None:
     row = db.session.execute(_USER_AND_PAGE, {"key": key, "user_id": user_id}).one_or_none()
     if row is None:
         return None
-    user, body, headers = row
-    g.read_page = (key, body, headers)  # (key, None, None) when the store has no page for it: known missing
+    user, body, headers, generation = row
+    # (key, None, None, …) when the store has no page for it. The count read with the account is the one a page
+    # built now is stored under: an account changed after this read moves the count past it, so such a page
+    # (built with the account as read here) is never served.
+    g.read_page = (key, body, headers, int(generation))
     return cast(User, user)
 
 
@@ -217,7 +221,8 @@ def cached_page(view: F) -> F:
             return _served(body, headers)
         if g.pop("read_outside_transaction", False):
             _in_a_transaction_again()
-        generation = current_generation()  # before the view reads anything it shows
+        # Read before the view reads anything it shows — and for a signed-in reader, with the account itself.
+        generation = read[3] if read is not None else current_generation()
         response = make_response(view(*args, **kwargs))
         if _keepable(response):
             html = response.get_data(as_text=True)

@@ -71,7 +71,8 @@ def coming_anniversaries(user: User, settings: Settings, today: date | None = No
     """The round anniversaries from ``today`` to ten years on, in date order (see the module's rules)."""
     today = today or agency_today(settings)
     latest = (select(Event.series_id, func.max(Event.starts_at).label("latest"))
-              .where(Event.series_id.is_not(None)).group_by(Event.series_id).subquery())
+              .where(Event.series_id.is_not(None), visible_to(user))  # a draft says nothing to whom may not see it
+              .group_by(Event.series_id).subquery())
     rows = db.session.execute(
         select(Series, latest.c.latest).outerjoin(latest, latest.c.series_id == Series.id)
         .where(Series.commemorated_on.is_not(None))
