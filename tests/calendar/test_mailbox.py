@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
@@ -21,9 +22,13 @@ from pathlib import Path
 import pytest
 
 from tests.imap_server import ImapServer, dovecot_available, free_port, start_imap_server
-from tracker.calendar import inbox, mailbox
+from tracker.calendar import claims, inbox, mailbox
 from tracker.calendar.inbox import InboxOutcome, InboxResult
+from tracker.extensions import db
+from tracker.models import MailboxClaim
+from tracker.models.types import utcnow
 from tracker.settings import settings
+from tracker.transactions import committed
 
 APPLIED, REFUSED = "Tracker.Applied", "Tracker.Refused"  # Dovecot's maildir separates levels with "."
 
@@ -182,7 +187,7 @@ def test_two_fetchers_at_once_take_each_message_once(app, imap_server, recorder)
     assert len(recorder.first) == 24  # each message recorded once
     assert sum(r.applied for r in reports) == 16 and sum(r.refused for r in reports) == 8
     # Every message left INBOX for its folder, once: MOVE is no compare-and-set (two sessions moving one message at
-    # the same instant both succeed), so only the session whose conditional STORE (CONDSTORE) claimed it moves it.
+    # the same instant both succeed), so only the fetcher whose claim the database accepted takes and moves it.
     applied, refused = _subjects(imap_server, APPLIED), _subjects(imap_server, REFUSED)
     assert (len(applied), len(set(applied)), len(refused), len(set(refused))) == (16, 16, 8, 8)
     assert imap_server.messages("INBOX") == []
@@ -347,32 +352,51 @@ def test_watch_runs_as_a_command_and_stops_cleanly_on_a_signal(app, imap_server,
     assert b"\\Seen" not in flags
 
 
-def test_a_message_claimed_by_a_fetcher_that_stopped_before_its_move_is_moved(app, imap_server, recorder):
-    # Another fetcher took it (refused), claimed the move ($TrackerMove) and died: still in INBOX, claimed.
+def _hold_claim(app, server: ImapServer, uid: int, claimed_at: datetime) -> None:
+    """Another fetcher's claim on message ``uid`` of the server's INBOX, made at ``claimed_at``."""
+    client = server.client()
+    try:
+        validity = int(client.select_folder("INBOX", readonly=True)[b"UIDVALIDITY"])
+    finally:
+        client.logout()
+    where = mailbox.parse_imap_url(server.url())
+    with app.app_context(), committed():
+        db.session.add(MailboxClaim(mailbox=claims.mailbox_key(where.username, where.host, where.port, where.folder),
+                                    uid_validity=validity, uid=uid, claimed_at=claimed_at))
+
+
+def _claims(app) -> list[tuple[int, datetime]]:
+    with app.app_context():
+        return [(row.uid, row.claimed_at) for row in db.session.scalars(db.select(MailboxClaim))]
+
+
+def test_a_message_claimed_by_a_fetcher_that_stopped_before_its_move_is_taken_over(app, imap_server, recorder):
+    # Another fetcher took it (refused), claimed it a minute ago and died before the move: still in INBOX.
     message_id = make_msgid(domain="units.example.org")
     recorder.first[message_id] = InboxOutcome.REFUSED
-    imap_server.append(email("refused", subject="claimed", message_id=message_id), flags=(mailbox.CLAIM_KEYWORD,))
+    imap_server.append(email("refused", subject="claimed", message_id=message_id))
+    _hold_claim(app, imap_server, 1, utcnow() - timedelta(minutes=1))
+    _hold_claim(app, imap_server, 999, utcnow() - claims.KEPT - timedelta(minutes=1))  # a message moved long ago
     app.config["IMAP_URL"] = imap_server.url()
     with app.app_context():
-        report = mailbox.fetch_mailbox(settings(), claim_grace=0)
+        report = mailbox.fetch_mailbox(settings())
     assert report.duplicates == 1
     assert _subjects(imap_server, REFUSED) == ["claimed"] and imap_server.messages("INBOX") == []
+    assert [uid for uid, _at in _claims(app)] == [1]  # the claim of a day ago is forgotten, ours kept a day
 
 
-def _claim_keyword_in(server: ImapServer, folder: str) -> bool:
-    return any(mailbox.CLAIM_KEYWORD in flags for _raw, flags in server.messages(folder))
-
-
-def test_a_moved_message_does_not_carry_the_claim_keyword_into_its_folder(app, imap_server, plain_imap_server,
-                                                                        recorder):
-    # The claim sets $TrackerMove on the message and MOVE (or COPY) keeps flags: mail clients would show it as a tag.
-    for server in (imap_server, plain_imap_server):
-        server.append(email("applied", subject="moved"))
-        server.append(email("refused", subject="refused"))
-        app.config["IMAP_URL"] = server.url()
-        assert _fetch(app).output.startswith("1 applied, 1 refused")
-        assert _subjects(server, APPLIED) == ["moved"] and _subjects(server, REFUSED) == ["refused"]
-        assert not _claim_keyword_in(server, APPLIED) and not _claim_keyword_in(server, REFUSED)
+def test_a_message_another_fetcher_just_claimed_is_left_to_it_for_the_grace(app, imap_server, recorder):
+    imap_server.append(email("applied", subject="theirs"))
+    imap_server.append(email("applied", subject="ours"))
+    claimed_at = utcnow()
+    _hold_claim(app, imap_server, 1, claimed_at)
+    app.config["IMAP_URL"] = imap_server.url()
+    with app.app_context():
+        report = mailbox.fetch_mailbox(settings(), claim_grace=1)  # the other fetcher never moves it
+    # Ours first; theirs only once the claim lapsed (a live claimer would have moved it within the grace).
+    assert len(recorder.calls) == 2
+    assert report.applied == 2 and _subjects(imap_server, APPLIED) == ["ours", "theirs"]
+    assert dict(_claims(app))[1] > claimed_at
 
 
 def test_a_message_whose_move_fails_does_not_hold_up_the_others_and_is_moved_later(app, imap_server, recorder,
@@ -388,7 +412,7 @@ def test_a_message_whose_move_fails_does_not_hold_up_the_others_and_is_moved_lat
     assert "message 1: cannot create the folder" in result.stderr and "Mailbox name too long" in result.stderr
     assert _subjects(imap_server, APPLIED) == ["after it"]
     [(_raw, flags)] = imap_server.messages("INBOX")
-    assert mailbox.CLAIM_KEYWORD not in flags and b"\\Seen" not in flags  # released: the next pass need not wait
+    assert b"\\Seen" not in flags and [uid for uid, _at in _claims(app)] == [2]  # released: any next pass takes it
     assert any("stays in the folder, tried again next pass" in r.getMessage() for r in caplog.records)
     secret = imap_server.password.replace(" ", "%20")
     assert all(secret not in r.getMessage() and imap_server.password not in r.getMessage() for r in caplog.records)
@@ -460,7 +484,8 @@ def test_wait_returns_at_once_for_a_message_announced_before_it_started(app, ima
         reader = mailbox.MailboxReader.from_settings(settings())
     stop = threading.Event()
     with reader:
-        reader.fetch()
+        with app.app_context():
+            reader.fetch()
         imap_server.append(email("applied", subject="arrived during the pass"))
         reader.session.noop()  # announced now, answered to a command of "the pass"
         waiter = threading.Thread(target=reader.wait, args=(3600, stop))

@@ -9,9 +9,8 @@ Exactly once: the inbox remembers each Message-ID, so a message taken before (a 
 the move, or another fetcher that got there first) comes back DUPLICATE with its first outcome, and is moved
 where that outcome says. A message another fetcher moved meanwhile has simply gone. Several fetchers may
 therefore read the same mailbox at once. IMAP's MOVE is no compare-and-set (two sessions moving one message at
-the same instant both succeed, leaving two copies), so on a server with CONDSTORE (RFC 7162: Dovecot, Gmail,
-Cyrus) a fetcher first claims the message with a conditional STORE of :data:`CLAIM_KEYWORD` and only the session
-whose claim succeeds moves it; elsewhere two fetchers can leave a second copy (the answer is recorded once).
+the same instant both succeed, leaving two copies), so a fetcher claims each message in the database
+(:mod:`tracker.calendar.claims`) before it downloads it, and only the fetcher holding the claim takes and moves it.
 
 ``mail fetch --watch`` (:func:`watch_mailbox`) repeats the pass: it waits in IMAP IDLE when the server offers
 it (a new message wakes it) and never longer than ``IMAP_POLL_SECONDS``; without IDLE it polls. A dropped
@@ -27,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
@@ -35,9 +34,10 @@ from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 
 from ..mail.delivery import STARTTLS_WORDS
+from ..models.types import utcnow
 from ..settings import Settings
 from ..transactions import committed
-from . import inbox
+from . import claims, inbox
 from .inbox import InboxOutcome
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,8 @@ MAX_RECONNECT_SECONDS = 300.0
 #: How long a watcher's IDLE runs before one NOOP asks for mail delivered while it started (see ``wait``).
 IDLE_RECHECK_SECONDS = 2.0
 
-#: The keyword a fetcher flips (set, or cleared when set) with ``UNCHANGEDSINCE`` to claim the move of a message.
-CLAIM_KEYWORD = b"$TrackerMove"
-#: How long a message another session claimed is given to leave the folder before this one moves it instead (the
-#: claimer stopped between its claim and its move). A move takes milliseconds.
+#: How long a message another fetcher claimed is given to leave the folder before this one takes it over (the
+#: claimer stopped between its claim and its move). A take and a move take well under a second.
 CLAIM_GRACE_SECONDS = 10
 
 #: Where a message goes by what taking it decided (``None``: it stays in the folder, unread if it was).
@@ -264,15 +262,10 @@ class MailboxReader:
         self.client: IMAPClient | None = None
         self._folders: dict[str, str] = {}
         self._left: set[tuple[int, int]] = set()
-        #: Whether the open folder lets this session claim a move (CONDSTORE, and keywords may be stored).
-        self._claims = False
-        #: Messages of this pass that another session had claimed when we downloaded them: (uid, destination).
-        self._claimed_elsewhere: list[tuple[int, str]] = []
-        #: Folders this pass moved claimed messages into: MOVE keeps flags, so :data:`CLAIM_KEYWORD` is cleared there.
-        self._marked: set[str] = set()
-        #: The lowest UID the pass's listing cannot have seen; whether the folder has reached it since.
-        self._unseen_from = 0
-        self._news = False
+        #: The folder's name in :mod:`tracker.calendar.claims`.
+        self._claims_key = claims.mailbox_key(settings.username, settings.host, settings.port, settings.folder)
+        #: Messages of this pass another fetcher had claimed when this one came to them.
+        self._claimed_elsewhere: list[int] = []
 
     @classmethod
     def from_settings(cls, settings: Settings, **options: int) -> MailboxReader:
@@ -399,12 +392,9 @@ class MailboxReader:
         report = FetchReport()
         selected = self._select_source()
         validity = int(selected.get(b"UIDVALIDITY", 0))
-        self._claims = client.has_capability("CONDSTORE") and b"\\*" in selected.get(b"PERMANENTFLAGS", ())
-        self._news = False
-        listed = client.search(["NOT", "DELETED"])
         # A message that arrives while the listing runs may be announced with its answer (EXISTS, which IDLE will
-        # not repeat) without being in it: :meth:`wait` looks for such announcements and for UIDs from here on.
-        self._unseen_from = max([int(selected.get(b"UIDNEXT", 0)), *(uid + 1 for uid in listed)])
+        # not repeat) without being in it: :meth:`wait` looks for the announcements the pass's commands collected.
+        listed = client.search(["NOT", "DELETED"])
         uids = [uid for uid in listed if (validity, uid) not in self._left]
         sizes = {uid: int(data.get(b"RFC822.SIZE", 0)) for uid, data in client.fetch(uids, ["RFC822.SIZE"]).items()
                  } if uids else {}
@@ -421,56 +411,51 @@ class MailboxReader:
                             uid, self.settings.folder, sizes[uid], self.max_bytes)
                 continue
             self._take(uid, validity, report)
-        self._settle(should_stop, report)
-        self._unmark()
+        self._settle(validity, should_stop, report)
+        with committed():
+            claims.forget_old(utcnow())
         return report
 
-    def _moved(self, uid: int, destination: str, report: FetchReport) -> None:
+    # Claims ----------------------------------------------------------------------------------------------
+
+    def _claim(self, validity: int, uid: int) -> bool:
+        """Whether this fetcher now holds the claim on ``uid`` (committed at once)."""
+        with committed():
+            return claims.claim(self._claims_key, validity, uid, now=utcnow(),
+                                grace=timedelta(seconds=self.claim_grace))
+
+    def _release(self, validity: int, uid: int) -> None:
+        """Give up the claim on ``uid``, which stays in the folder: the next pass (of any fetcher) takes it."""
+        with committed():
+            claims.release(self._claims_key, validity, uid)
+
+    # One message -----------------------------------------------------------------------------------------
+
+    def _moved(self, uid: int, validity: int, destination: str, report: FetchReport) -> None:
         """Move ``uid`` to the ``destination`` folder; when that fails (the server refuses the folder, say), report
         it and go on: the message stays in the folder, unclaimed, and a later pass takes it again (DUPLICATE)."""
         try:
-            target = self.folder(destination)
-            if self._claims:
-                self._marked.add(target)
-            self._move(uid, target)
+            self._move(uid, self.folder(destination))
         except MailboxError as error:
             log.warning("message %s of %s stays in the folder, tried again next pass: %s",
                         uid, self.settings.folder, error)
             report.errors.append(f"message {uid}: {error}")
-            if self._claims:  # release our claim: a later pass must not wait for this session to move it
-                with contextlib.suppress(IMAPClientError):
-                    self.session.remove_flags([uid], [CLAIM_KEYWORD], silent=True)
+            self._release(validity, uid)
 
-    def _unmark(self) -> None:
-        """Clear :data:`CLAIM_KEYWORD` on the messages moved with it (mail clients would show it as a tag), then
-        select the folder read again, noting whether a message arrived since the listing."""
-        if not self._marked:
+    def _take(self, uid: int, validity: int, report: FetchReport, *, claimed: bool = False) -> None:
+        """Claim ``uid`` (unless ``claimed``), download it, take it, move it by the outcome."""
+        if not claimed and not self._claim(validity, uid):
+            self._claimed_elsewhere.append(uid)  # another fetcher is on it: see :meth:`_settle`
             return
         client = self.session
-        marked, self._marked = self._marked, set()
-        for name in sorted(marked):
-            try:
-                client.select_folder(name)
-                found = client.search(["KEYWORD", CLAIM_KEYWORD.decode()])
-                if found:
-                    client.remove_flags(found, [CLAIM_KEYWORD], silent=True)
-            except IMAPClientAbortError:
-                raise
-            except IMAPClientError as error:
-                log.warning("cannot clear %s in %s: %s", CLAIM_KEYWORD.decode(), name, _describe(error))
-        selected = self._select_source()
-        self._news = int(selected.get(b"UIDNEXT", 0)) > self._unseen_from
-
-    def _take(self, uid: int, validity: int, report: FetchReport) -> None:
-        client = self.session
         try:
-            items = ["BODY.PEEK[]", "INTERNALDATE", *(["MODSEQ", "FLAGS"] if self._claims else [])]
-            fetched = client.fetch([uid], items).get(uid)
+            fetched = client.fetch([uid], ["BODY.PEEK[]", "INTERNALDATE"]).get(uid)
         except IMAPClientError as error:
             # Dovecot answers NO for a message another session expunged meanwhile: gone, not an error.
             if self._gone(uid, error):
                 report.vanished += 1
                 return
+            self._release(validity, uid)
             raise MailboxError(f"cannot download message {uid}: {_describe(error)}") from error
         if not fetched or not fetched.get(b"BODY[]"):  # Dovecot sends NIL for one expunged meanwhile
             report.vanished += 1
@@ -484,70 +469,44 @@ class MailboxReader:
         except Exception as error:  # a database outage, say: leave the message for the next pass
             log.exception("message %s of %s could not be taken", uid, self.settings.folder)
             report.errors.append(f"message {uid}: {error.__class__.__name__}: {error}")
+            with contextlib.suppress(Exception):  # the database may be the trouble: the claim then lapses
+                self._release(validity, uid)
             return
         report.count(result.outcome)
-        if result.outcome is InboxOutcome.RETRY:  # an answer changed meanwhile: left, and taken again next pass
-            return
         outcome = result.first_outcome if result.outcome is InboxOutcome.DUPLICATE else result.outcome
         destination = DESTINATIONS.get(outcome) if outcome is not None else None
-        if destination is None:
-            self._left.add((validity, uid))
+        if result.outcome is InboxOutcome.RETRY or destination is None:
+            # Not calendar mail we act on (left, remembered for this session), or an answer that changed
+            # meanwhile (taken again next pass): unclaimed, so that any fetcher's next pass may look again.
+            if result.outcome is not InboxOutcome.RETRY:
+                self._left.add((validity, uid))
+            self._release(validity, uid)
             return
-        if self._claims and CLAIM_KEYWORD in (fetched.get(b"FLAGS") or ()):
-            # Another fetcher claimed it before we downloaded it: it is moving it now (or stopped meanwhile).
-            self._claimed_elsewhere.append((uid, destination))
-            return
-        if not self._claim(uid, fetched):
-            # Another fetcher claimed it after we downloaded it (and moves it), or someone changed its flags
-            # meanwhile: not moved now; a later pass finds it gone, or takes it again (DUPLICATE) and moves it.
-            return
-        self._moved(uid, destination, report)
+        self._moved(uid, validity, destination, report)
 
-    def _settle(self, should_stop: Callable[[], bool], report: FetchReport) -> None:
-        """Wait up to :attr:`claim_grace` seconds for the messages another session claimed to leave the folder;
-        claim and move those still there (their claimer stopped before its move)."""
+    def _settle(self, validity: int, should_stop: Callable[[], bool], report: FetchReport) -> None:
+        """Wait for the messages another fetcher claimed to leave the folder; take those still there once their
+        claim is released or older than :attr:`claim_grace` (their fetcher stopped before its move)."""
         pending, self._claimed_elsewhere = self._claimed_elsewhere, []
         client = self.session
-        deadline = time.monotonic() + self.claim_grace
+        deadline = time.monotonic() + self.claim_grace + 1
         while pending and not should_stop():
             client.noop()  # hear of expunges by other sessions
-            present = set(client.search(["UID", ",".join(str(uid) for uid, _ in pending)]))
-            pending = [(uid, destination) for uid, destination in pending if uid in present]
+            present = set(client.search(["UID", ",".join(str(uid) for uid in pending)]))
+            waiting = []
+            for uid in pending:
+                if uid not in present:
+                    continue
+                if not self._claim(validity, uid):
+                    waiting.append(uid)
+                    continue
+                log.warning("message %s of %s was claimed by another fetcher that did not move it: taken now",
+                            uid, self.settings.folder)
+                self._take(uid, validity, report, claimed=True)
+            pending = waiting
             if not pending or time.monotonic() >= deadline:
                 break
             time.sleep(0.2)
-        for uid, destination in pending:
-            if should_stop():
-                return
-            fetched = client.fetch([uid], ["MODSEQ", "FLAGS"]).get(uid)
-            if fetched and self._claim(uid, fetched):
-                log.warning("message %s of %s was claimed by another fetcher that did not move it: moved now",
-                            uid, self.settings.folder)
-                self._moved(uid, destination, report)
-
-    def _claim(self, uid: int, fetched: dict[bytes, object]) -> bool:
-        """Whether this session may move ``uid``: ``False`` only when the server says that the message changed since
-        it was downloaded (``[MODIFIED]``), i.e. another fetcher's claim came first. The claim flips
-        :data:`CLAIM_KEYWORD` on condition that the message's MODSEQ is still the downloaded one, which the server
-        checks and changes atomically, so of several sessions claiming one message one succeeds."""
-        modseq = fetched.get(b"MODSEQ")
-        if not self._claims or not isinstance(modseq, tuple) or not modseq:
-            return True  # no compare-and-set here: move (two fetchers at once may leave a second copy)
-        flags = fetched.get(b"FLAGS")
-        change = b"-FLAGS.SILENT" if isinstance(flags, tuple) and CLAIM_KEYWORD in flags else b"+FLAGS.SILENT"
-        client = self.session
-        responses = client._imap.untagged_responses  # noqa: SLF001 (imaplib keeps response codes here)
-        try:
-            # IMAPClient has no STORE modifiers (RFC 7162 UNCHANGEDSINCE): the command is sent as it is.
-            status, data = client._raw_command(  # noqa: SLF001
-                b"STORE", [str(uid).encode(), b"(UNCHANGEDSINCE %d)" % int(modseq[0]), change,
-                           b"(" + CLAIM_KEYWORD + b")"])
-        except IMAPClientError:
-            return True  # the claim itself failed: move as without CONDSTORE (a gone message is handled there)
-        finally:
-            responses.pop("MODIFIED", None)
-        said = data[0] if data and isinstance(data[0], bytes) else b""
-        return not (status == "OK" and said.upper().startswith(b"[MODIFIED"))
 
     # Waiting ---------------------------------------------------------------------------------------------
 
@@ -559,8 +518,7 @@ class MailboxReader:
         Returns early when ``stop`` is set (checked every second).
         """
         client = self.session
-        if self._news or self._announced():
-            self._news = False
+        if self._announced():
             return
         if not client.has_capability("IDLE"):
             stop.wait(seconds)

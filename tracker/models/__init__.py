@@ -4,7 +4,7 @@ from .events import AgendaItem, AgendaKind, Event, EventKind, EventStatus, Serie
 from .feeds import EventComponent, FeedGeneration, FeedValidator
 from .idempotency import IdempotentRequest
 from .invitations import AnswerChannel, AuditEntry, Invitation, InvitationStatus
-from .mailbox import MailboxMessage, MailboxMethod, MailboxOutcome
+from .mailbox import MailboxClaim, MailboxMessage, MailboxMethod, MailboxOutcome
 from .outbox import OutboxMessage
 from .pages import CachedPage
 from .people import Person, Venue
@@ -29,6 +29,7 @@ __all__ = [
     "IdempotentRequest",
     "Invitation",
     "InvitationStatus",
+    "MailboxClaim",
     "MailboxMessage",
     "MailboxMethod",
     "MailboxOutcome",

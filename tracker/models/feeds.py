@@ -105,10 +105,10 @@ def read_content_generation(session: Session, counter: int = FEEDS) -> int:
 
 #: Tables no feed body and no cached page (``tracker.pagecache``) reads: the caches themselves, the audit log, and
 #: API tokens (shown only on the uncached tokens page; an API request noting its token's last use empties nothing),
-#: and the API's stored idempotent results (``tracker.api.idempotency``; never shown).
+#: the API's stored idempotent results (``tracker.api.idempotency``; never shown), and the mailbox fetchers' claims.
 UNRELATED_TABLES = frozenset(
     {"feed_validators", "feed_generations", "event_components", "page_cache", "audit_entries", "api_tokens",
-     "idempotent_requests"}
+     "idempotent_requests", "mailbox_claims"}
 )
 #: Tables pages show (who answered, whether an email went out, what the organiser's mailbox brought) but no feed
 #: does: they move the pages' count only, so a mail worker sending emails or a mailbox fetcher recording a refused

@@ -12,7 +12,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, LargeBinary, String, UniqueConstraint
+from sqlalchemy import JSON, BigInteger, ForeignKey, LargeBinary, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from ..extensions import Model
@@ -89,3 +89,25 @@ class MailboxMessage(Model):
 
     def __repr__(self) -> str:
         return f"<MailboxMessage {self.message_id!r} {self.method} {self.outcome}>"
+
+
+class MailboxClaim(Model):
+    """A mailbox fetcher's claim to take and move one message (``tracker.calendar.mailbox``).
+
+    IMAP has no compare-and-set for a move (two sessions moving one message at once both succeed, leaving two
+    copies) and servers' conditional STORE is not one either under load, so the database decides: the fetcher
+    whose INSERT of the row succeeds takes and moves the message; a claim older than the grace is taken over
+    with a conditional UPDATE (its fetcher stopped). A message is named by its folder and UIDVALIDITY/UID,
+    which a server never gives to another message. Rows go a day after their claim. In ``feeds.UNRELATED_TABLES``.
+    """
+
+    __tablename__ = "mailbox_claims"
+
+    #: sha256 (hex) of ``user@host:port/folder``: the folder read, without keeping the address in the clear.
+    mailbox: Mapped[str] = mapped_column(String(64), primary_key=True)
+    uid_validity: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    uid: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+    def __repr__(self) -> str:
+        return f"<MailboxClaim {self.uid_validity}/{self.uid} {self.claimed_at:%H:%M:%S}>"
