@@ -10,10 +10,13 @@ begin (a zone without transitions in those years gets that one only). A run of y
 (same month, weekday and week, time, offsets and name in consecutive years) is one sub-component with
 ``RRULE:FREQ=YEARLY;COUNT=n``; any other change has its own, with its onset as DTSTART repeated as RDATE (``ical``
 ignores an onset given by DTSTART alone). DTSTART is always the local time in the offset before the change
-(TZOFFSETFROM). A change that moves the clocks forward is DAYLIGHT, one that moves them back STANDARD; a change of
-only the abbreviation or the DST flag is left out when the next change moves the clocks back (readers misread the
-change after such a block). Known limits (``docs/calendar.md``, "Time zones"): for some past years of a few zones
-one reader or more still disagrees with ``zoneinfo``; from this year on every reader agrees for every zone.
+(TZOFFSETFROM). A change that moves the clocks forward (by less than a day) is DAYLIGHT, one that moves them back
+STANDARD, and the sub-component in force when the years begin is chosen for the first change of the years, so that
+the "standard offset" readers derive (``utcoffset() - dst()``) stays the lower offset of each change
+(:func:`_standard_kept`); a change of only the abbreviation or the DST flag is left out where it would change that
+offset. What no VTIMEZONE can avoid in the readers (``docs/calendar.md``, "Reader defects no VTIMEZONE avoids"):
+``ical`` cannot name a UTC time in the second pass of a repeated hour, and near a change where a zone's standard
+offset itself changes (Windhoek 1994, the former Soviet zones 1991–92, …) readers misread UTC times.
 
 The transitions are found by asking ``zoneinfo`` itself (it exposes no list of them): the zone's state (offset,
 DST, abbreviation) is compared every :data:`_STEP`, and a change is narrowed to the second. No two
@@ -25,7 +28,7 @@ offers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
@@ -82,17 +85,19 @@ def _change(zone: ZoneInfo, low: int, high: int, before: _State) -> Transition:
 
 
 def _daylight(before: timedelta, after: timedelta, dst: timedelta) -> bool:
-    """Whether a change starts summer time (a DAYLIGHT sub-component): when it moves the clocks forward by two hours
-    at most, as tzdata's "rearguard" form reads Ireland's and Morocco's "negative DST" too (``zoneinfo`` calls
+    """Whether a change starts summer time (a DAYLIGHT sub-component): when it moves the clocks forward by less than
+    a day, as tzdata's "rearguard" form reads Ireland's and Morocco's "negative DST" too (``zoneinfo`` calls
     their summer offset standard); when it keeps the offset, as ``zoneinfo`` says.
 
     dateutil (whose reader icalendar and vobject use) tells an instant in a repeated hour from the other pass by
     the offset in force minus its DST: with every change written as STANDARD it reads the second pass of
-    Dublin's and Casablanca's repeated hour with the first pass's offset.
+    Dublin's and Casablanca's repeated hour with the first pass's offset. A jump across the date line (Apia and
+    Fakaofo 2011, Kiritimati 1994: a whole day) is STANDARD: the readers' ``dst()`` (TZOFFSETTO minus TZOFFSETFROM
+    of a DAYLIGHT) must be under a day, or Python refuses every UTC time read while it is in force.
     """
     if after == before:
         return dst > timedelta(0)
-    return after > before
+    return before < after < before + timedelta(days=1)
 
 
 def _changes(zone: ZoneInfo, start: int, end: int) -> list[Transition]:
@@ -133,13 +138,70 @@ def transitions(tzid: str, first_year: int, last_year: int) -> list[Transition]:
     start = int(datetime(first_year, 1, 1, tzinfo=UTC).timestamp()) - _MARGIN
     end = int(datetime(last_year + 1, 1, 1, tzinfo=UTC).timestamp()) + _MARGIN
     since = min(_SINCE, datetime(first_year - 1, 1, 1))
-    found = [_in_force(zone, start, since), *_changes(zone, start, end)]
-    # A change of DST or abbreviation alone, just before the clocks go back: dateutil's readers (icalendar's,
-    # vobject's) take the offset of the last change minus its DST as the zone's standard offset, and with a change
-    # that keeps the offset as the last one they read the hour before going back as its second pass.
-    return [transition for index, transition in enumerate(found)
-            if not (index and transition.after == transition.before and index + 1 < len(found)
-                    and found[index + 1].after < found[index + 1].before)]
+    found = [_in_force(zone, start, since)]
+    changes = _changes(zone, start, end)
+    for index, transition in enumerate(changes):
+        # A change of DST or abbreviation alone is left out after a change that moves the clocks forward or before
+        # one that moves them back: it would change the readers' standard offset (see :func:`_standard_kept`).
+        if transition.after == transition.before and (
+                found[-1].after > found[-1].before
+                or (index + 1 < len(changes) and changes[index + 1].after < changes[index + 1].before)):
+            continue
+        found.append(transition)
+    return _standard_kept(zone, start, found)
+
+
+def _standard_kept(zone: ZoneInfo, start: int, found: list[Transition]) -> list[Transition]:
+    """``found`` with the sub-component in force when the years begin chosen so that the readers' standard offset
+    does not change at the first change of the years.
+
+    Readers that implement Python's ``tzinfo`` (dateutil, so icalendar's and vobject's readers, and ``ical``) turn a
+    UTC time into local time with the "standard offset" (``utcoffset() - dst()``: TZOFFSETFROM of a DAYLIGHT
+    sub-component, TZOFFSETTO of a STANDARD one) of the sub-component the UTC time falls in when read as a local
+    time; where that offset differs on the two sides of a change they misread the hours around it. It must equal
+    the lower of the two offsets of each change: TZOFFSETFROM of a change that moves the clocks forward (DAYLIGHT),
+    TZOFFSETTO of one that moves them back (STANDARD). Within the years that leaves no choice; the sub-component in
+    force when they begin is free: STANDARD before a change forward; before a change back (from ``a`` to ``b``) a
+    DAYLIGHT for the last change of the offset if that moved it from ``b`` to ``a``, however long ago (Caracas:
+    1965, before going back to -04:30 in 2007). Where the standard offset changes within the years no VTIMEZONE
+    avoids it (``docs/calendar.md``, "Reader defects no VTIMEZONE avoids").
+    """
+    first = next((transition for transition in found[1:] if transition.after != transition.before), None)
+    if first is None:
+        return found
+    in_force = found[0]
+    if first.after > first.before:
+        if in_force.daylight and in_force.after != in_force.before:
+            found[0] = replace(in_force, daylight=False)
+    elif not (in_force.before == first.after and in_force.after == first.before):
+        last = _last_offset_change(zone, start)
+        if last is not None and last.daylight and (last.before, last.after) == (first.after, first.before):
+            found[0] = last
+    return found
+
+
+#: How far back :func:`_last_offset_change` looks (zoneinfo's data of most zones starts with local mean time).
+_EARLIEST = int(datetime(1900, 1, 1, tzinfo=UTC).timestamp())
+
+
+def _last_offset_change(zone: ZoneInfo, at: int) -> Transition | None:
+    """The last change of the UTC offset at or before ``at`` (since 1900), changes of DST or abbreviation alone
+    passed over."""
+    offset = _state(zone, at)[0]
+    high = at
+    while high > _EARLIEST:
+        low = high - _STEP
+        if _state(zone, low)[0] != offset:
+            while high - low > 1:
+                middle = (low + high) // 2
+                if _state(zone, middle)[0] == offset:
+                    high = middle
+                else:
+                    low = middle
+            before, (after, dst, name) = _state(zone, low)[0], _state(zone, high)
+            return Transition(high, before, after, name, _daylight(before, after, dst))
+        high = low
+    return None
 
 
 _WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
