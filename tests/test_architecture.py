@@ -24,8 +24,10 @@ MAY_CALL: dict[str, set[str]] = {
     "events": {"directory"},
     "attendance": {"events"},
     "calendar": {"events", "attendance"},
-    "reports": {"events"},
+    "photos": {"events"},
+    "reports": {"events", "photos"},
     "home": {"events", "attendance", "reports"},
+    "press": {"reports", "photos"},
     "api": {"auth", "directory", "events", "attendance", "calendar"},
 }
 

@@ -82,6 +82,16 @@ DEFAULTS: dict[str, Any] = {
     "ANNIVERSARY_HIGHLIGHT_STEP": 25,
     #: Keep the pages people reload most, built once per state of what they show (tracker.pagecache).
     "PAGE_CACHE": True,
+    #: The public press page (/press/<lang>/, its releases and Atom feeds, docs/press.md); off: 404 there.
+    "PRESS_PAGE_ENABLED": False,
+    #: Photos of events (tracker.photos, docs/photos.md): where their files are kept, "database" or "filesystem" …
+    "PHOTO_STORAGE": "database",
+    #: … the folder of the filesystem backend (every app server must share it); empty means ``<instance>/photos``.
+    "PHOTO_DIRECTORY": "",
+    #: Largest photo file accepted, in bytes (20 MB), and most files in one upload (the upload's body may be
+    #: PHOTO_MAX_BYTES × PHOTO_MAX_FILES, past MAX_CONTENT_LENGTH).
+    "PHOTO_MAX_BYTES": 20 * 1024 * 1024,
+    "PHOTO_MAX_FILES": 20,
     #: Largest request body, in bytes (10 MB), uploads included; a larger one is answered 413.
     "MAX_CONTENT_LENGTH": 10 * 1024 * 1024,
     #: Largest form text held in memory, in bytes (4 MB). Werkzeug's 500 kB would refuse an event with long
@@ -125,7 +135,9 @@ _INT_KEYS = {"REMINDER_INTERVAL_HOURS", "PAGE_SIZE", "MAIL_MAX_ATTEMPTS", "MAIL_
              "PASSWORD_RESET_HOURS"}
 _INT_KEYS |= {"MAX_CONTENT_LENGTH", "MAX_FORM_MEMORY_SIZE", "IMAP_POLL_SECONDS"}
 _INT_KEYS |= {"ANNIVERSARY_STEP", "ANNIVERSARY_HIGHLIGHT_STEP"}
+_INT_KEYS |= {"PHOTO_MAX_BYTES", "PHOTO_MAX_FILES"}
 _BOOL_KEYS = {"SESSION_COOKIE_SECURE", "PAGE_CACHE"}
+_BOOL_KEYS |= {"PRESS_PAGE_ENABLED"}
 
 
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:

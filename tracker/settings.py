@@ -62,6 +62,14 @@ def _positive(value: Any, key: str) -> int:
     return number
 
 
+def _photo_storage(value: Any) -> str:
+    """``PHOTO_STORAGE``: one of the backends of ``tracker.photos.storage``."""
+    name = str(value or "database").strip().lower()
+    if name not in ("database", "filesystem"):
+        raise ValueError(f"PHOTO_STORAGE must be database or filesystem, not {value!r}")
+    return name
+
+
 @dataclass(frozen=True)
 class Settings:
     """What the services need to know about the installation (see :mod:`tracker.config` for each key)."""
@@ -126,8 +134,17 @@ class Settings:
     #: and which of them are highlighted (every 25th).
     anniversary_step: int = 5
     anniversary_highlight_step: int = 25
+    #: ``PHOTO_STORAGE``: ``database`` or ``filesystem`` (``tracker.photos.storage``); ``PHOTO_MAX_BYTES``: largest
+    #: photo file accepted; ``PHOTO_MAX_FILES``: most files in one upload.
+    photo_storage: str = "database"
+    #: ``PHOTO_DIRECTORY``: the filesystem backend's folder; empty means the instance folder's ``photos``.
+    photo_directory: str = ""
+    photo_max_bytes: int = 20 * 1024 * 1024
+    photo_max_files: int = 20
     #: ``PAGE_CACHE``: keep rendered pages for their next reader (``tracker.pagecache``).
     page_cache: bool = True
+    #: ``PRESS_PAGE_ENABLED``: the public press page and its feeds answer (else 404 under ``/press/``).
+    press_page_enabled: bool = False
     #: ``SESSION_IDLE_MINUTES``, ``SESSION_MAX_HOURS``: when a sign-in ends.
     session_idle: timedelta = timedelta(minutes=30)
     session_max: timedelta = timedelta(hours=10)
@@ -196,7 +213,12 @@ class Settings:
             page_size=int(get("PAGE_SIZE")),
             anniversary_step=_positive(get("ANNIVERSARY_STEP"), "ANNIVERSARY_STEP"),
             anniversary_highlight_step=_positive(get("ANNIVERSARY_HIGHLIGHT_STEP"), "ANNIVERSARY_HIGHLIGHT_STEP"),
+            photo_storage=_photo_storage(get("PHOTO_STORAGE")),
+            photo_directory=str(get("PHOTO_DIRECTORY") or "").strip(),
+            photo_max_bytes=_positive(get("PHOTO_MAX_BYTES"), "PHOTO_MAX_BYTES"),
+            photo_max_files=_positive(get("PHOTO_MAX_FILES"), "PHOTO_MAX_FILES"),
             page_cache=bool(get("PAGE_CACHE")),
+            press_page_enabled=bool(get("PRESS_PAGE_ENABLED")),
             session_idle=timedelta(minutes=int(get("SESSION_IDLE_MINUTES"))),
             session_max=timedelta(hours=int(get("SESSION_MAX_HOURS"))),
             remember_cookie_name=str(config.get("REMEMBER_COOKIE_NAME") or "remember_token"),

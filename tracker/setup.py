@@ -97,10 +97,12 @@ def register_blueprints(app: Flask) -> None:
     from .directory.views import bp as directory_bp
     from .events.views import bp as events_bp
     from .home.views import bp as home_bp
+    from .photos.views import bp as photos_bp
+    from .press.views import bp as press_bp
     from .reports.views import bp as reports_bp
 
     for blueprint in (auth_bp, admin_bp, directory_bp, events_bp, attendance_bp, calendar_bp, reports_bp,
-                      home_bp):
+                      photos_bp, home_bp, press_bp):
         app.register_blueprint(blueprint)
     from .api import register_api
 

@@ -25,7 +25,7 @@ from tests.browser.conftest import (
 from tracker.models import Event, Invitation, Unit
 
 #: Links a crawl does not follow: files (calendar, reports, sheets) rather than pages.
-FILES = re.compile(r"\.(ics|pdf|docx|md|html|xlsx|csv)(\?|$)")
+FILES = re.compile(r"\.(ics|pdf|docx|md|html|xlsx|csv|zip|jpg)(\?|$)")
 #: The start page ("/"), where signing in lands.
 HOME = re.compile(r"^https?://[^/]+/$")
 

@@ -59,7 +59,7 @@ def test_pdf_download_is_in_the_chosen_language(client, login, reference):
 def test_html_download_forbids_loading_anything(client, login, reference):
     login("press")
     response = client.get(_url(reference.events["ceremony"], "html"))
-    assert response.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'"
+    assert response.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def test_language_defaults_to_the_interface_language(client, login, reference):

@@ -8,6 +8,8 @@ from .mailbox import MailboxClaim, MailboxMessage, MailboxMethod, MailboxOutcome
 from .outbox import OutboxMessage
 from .pages import CachedPage
 from .people import Person, Venue
+from .photos import EventPhoto, PhotoFile, PhotoSize
+from .publications import ReleasePublication, publication_key
 from .reports import Report
 from .tokens import ApiToken
 from .units import Unit
@@ -23,6 +25,7 @@ __all__ = [
     "Event",
     "EventComponent",
     "EventKind",
+    "EventPhoto",
     "EventStatus",
     "FeedGeneration",
     "FeedValidator",
@@ -35,10 +38,14 @@ __all__ = [
     "MailboxOutcome",
     "OutboxMessage",
     "Person",
+    "PhotoFile",
+    "PhotoSize",
+    "ReleasePublication",
     "Report",
     "Role",
     "Series",
     "Unit",
     "User",
     "Venue",
+    "publication_key",
 ]

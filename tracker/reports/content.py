@@ -80,6 +80,25 @@ class EventSection:
 
 
 @dataclass(frozen=True)
+class ReleasePhoto:
+    """A photo the release carries: its caption in the release's language, the credit line, and the picture.
+
+    ``image`` holds the JPEG bytes of the size the format embeds (web for HTML, print for PDF and DOCX), loaded
+    by the caller; it is empty where the format only links (Markdown links ``url``, the web size's address).
+    """
+
+    caption: str
+    #: "Photo: Name Surname" in the release's language; empty without a credit.
+    credit: str
+    lead: bool
+    width: int
+    height: int
+    url: str = ""
+    image: bytes = b""
+    media_type: str = "image/jpeg"
+
+
+@dataclass(frozen=True)
 class PressRelease:
     """A press release for an event or a series, worded in ``language``."""
 
@@ -107,6 +126,20 @@ class PressRelease:
     #: release links back there. Empty when the release is built without an address.
     page_url: str = ""
     page_label: str = ""
+    #: The photos chosen for the release, the lead photo first (event releases only; see ``tracker.photos``).
+    photos: tuple[ReleasePhoto, ...] = ()
+    #: The heading over the photos after the lead one ("Photos").
+    photos_heading: str = ""
+
+    @property
+    def lead_photo(self) -> ReleasePhoto | None:
+        """The photo shown on top, under the headline."""
+        return self.photos[0] if self.photos else None
+
+    @property
+    def more_photos(self) -> tuple[ReleasePhoto, ...]:
+        """The photos after the lead one, shown together after the text."""
+        return self.photos[1:]
 
 
 def event_attendance(event: Event) -> Attendance:
@@ -312,7 +345,7 @@ def file_stems(title: str, fallback_title: str, day: date | None, language: str,
 
 def build_event_release(
     event: Event, language: str, *, organisation: str, press_contact: str, press_text: str, generated_at: datetime,
-    page_url: str = "",
+    page_url: str = "", photos: Sequence[ReleasePhoto] = (),
 ) -> PressRelease:
     """The press release of one event in ``language``."""
     first, last = event.local_days
@@ -339,6 +372,8 @@ def build_event_release(
         ascii_filename_stem=ascii_stem,
         page_url=page_url,
         page_label=phrase(language, "event_page"),
+        photos=tuple(photos),
+        photos_heading=phrase(language, "photos"),
     )
 
 
@@ -394,6 +429,11 @@ def build_series_release(
         page_url=page_url,
         page_label=phrase(language, "series_page"),
     )
+
+
+def photo_credit(credit: str, language: str) -> str:
+    """"Photo: Name" in ``language``; empty without a credit."""
+    return phrase(language, "photo_credit", credit=credit) if credit.strip() else ""
 
 
 def _span(events: Sequence[Event]) -> tuple[date, date]:

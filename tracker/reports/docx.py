@@ -13,10 +13,10 @@ from docx import Document
 from docx.document import Document as WordDocument
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt, RGBColor
+from docx.shared import Emu, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
-from .content import EventSection, PressRelease
+from .content import EventSection, PressRelease, ReleasePhoto
 
 #: Language tags Word uses for spelling and hyphenation.
 WORD_LANGUAGE = {"en": "en-GB", "az": "az-Latn-AZ", "ru": "ru-RU"}
@@ -87,6 +87,33 @@ def _add_section(document: WordDocument, section: EventSection) -> None:
         document.add_paragraph(section.attendance_text)
 
 
+#: The most of the page's text height a photo takes (room is left for its caption on the same page).
+PHOTO_HEIGHT_SHARE = 0.7
+
+
+def _add_photo(document: WordDocument, photo: ReleasePhoto) -> None:
+    """The picture (the print size) inline, as large as fits the text's width and :data:`PHOTO_HEIGHT_SHARE` of
+    its height (a portrait photo never runs off the page), its caption and credit under it."""
+    if photo.image:
+        section = document.sections[-1]
+        usable = int(section.page_width or 0) - int(section.left_margin or 0) - int(section.right_margin or 0)
+        tall = int(section.page_height or 0) - int(section.top_margin or 0) - int(section.bottom_margin or 0)
+        scale = min(usable / max(photo.width, 1), tall * PHOTO_HEIGHT_SHARE / max(photo.height, 1))
+        document.add_picture(BytesIO(photo.image), width=Emu(int(photo.width * scale)),
+                             height=Emu(int(photo.height * scale)))
+        paragraph = document.paragraphs[-1]
+        paragraph.paragraph_format.keep_with_next = True
+    if photo.caption or photo.credit:
+        caption = document.add_paragraph()
+        if photo.caption:
+            caption.add_run(photo.caption).italic = True
+        if photo.credit:
+            if photo.caption:
+                caption.add_run(" ")
+            credit = caption.add_run(photo.credit)
+            credit.font.size = Pt(9)
+
+
 def build_release_docx(release: PressRelease) -> bytes:
     """The release as a .docx file."""
     document = Document()
@@ -110,12 +137,18 @@ def build_release_docx(release: PressRelease) -> bytes:
     document.add_heading(release.headline, level=1)
     if release.dateline:
         document.add_paragraph().add_run(release.dateline).bold = True
+    if release.lead_photo is not None:
+        _add_photo(document, release.lead_photo)
     if release.lead:
         document.add_paragraph(release.lead)
     for section in release.sections:
         _add_section(document, section)
     for paragraph_text in release.press_text:
         _add_lines(document.add_paragraph(), paragraph_text)
+    if release.more_photos:
+        document.add_heading(release.photos_heading, level=2)
+        for photo in release.more_photos:
+            _add_photo(document, photo)
     footer = document.add_paragraph()
     footer.add_run(release.organisation).bold = True
     if release.press_contact:

@@ -36,3 +36,23 @@ class PressSummaryForm(BaseForm):
     def expected_version(self) -> int | None:
         """The version the text is based on, ``None`` when the editor was opened on no text."""
         return parse_number(self.version.data, RECORD_ID) if self.version.data else None
+
+
+class PublishForm(BaseForm):
+    """Publish the press text of one language as it was shown: ``version`` is its ``Report.version``."""
+
+    version = HiddenField()
+
+    def validate_version(self, field: Field) -> None:
+        """Empty (no text was shown) or a positive whole number (the form was not fiddled with)."""
+        if field.data and parse_number(str(field.data), RECORD_ID) is None:
+            raise ValidationError(_l("The form is damaged; reload the page."))
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version of the press text the page showed."""
+        return parse_number(self.version.data, RECORD_ID) if self.version.data else None
+
+
+class UnpublishForm(BaseForm):
+    """Take a release off the press page (the CSRF token only)."""

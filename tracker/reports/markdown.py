@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from .content import EventSection, PressRelease
+from .content import EventSection, PressRelease, ReleasePhoto
 
 _INLINE = re.compile(r"([\\`*_\[\]{}|~])")
 # A line that would start a heading, list, quote, rule or code fence if left alone.
@@ -57,6 +57,19 @@ def _section(section: EventSection) -> list[str]:
     return blocks
 
 
+def _photo(photo: ReleasePhoto) -> list[str]:
+    """The picture as an image linked by its address (the web size), its caption and credit under it."""
+    blocks: list[str] = []
+    if photo.url:
+        # The address in angle brackets: nothing in it can end the link; the alt text is escaped like any text.
+        url = photo.url.replace("<", "%3C").replace(">", "%3E").replace(" ", "%20")
+        blocks.append(f"![{escape(photo.caption)}](<{url}>)")
+    words = [f"*{escape(photo.caption)}*" if photo.caption else "", escape(photo.credit)]
+    if any(words):
+        blocks.append(" ".join(word for word in words if word))
+    return blocks
+
+
 def render_release_markdown(release: PressRelease) -> str:
     """The release as Markdown text."""
     blocks = [f"{escape(release.organisation)} · {escape(release.label)}"]
@@ -65,11 +78,17 @@ def render_release_markdown(release: PressRelease) -> str:
     blocks.append(f"# {escape(release.headline)}")
     if release.dateline:
         blocks.append(f"**{escape(release.dateline)}**")
+    if release.lead_photo is not None:
+        blocks.extend(_photo(release.lead_photo))
     if release.lead:
         blocks.append(escape(release.lead))
     for section in release.sections:
         blocks.extend(_section(section))
     blocks.extend(_lines(paragraph) for paragraph in release.press_text)
+    if release.more_photos:
+        blocks.append(f"## {escape(release.photos_heading)}")
+        for photo in release.more_photos:
+            blocks.extend(_photo(photo))
     blocks.append("---")
     footer = f"**{escape(release.organisation)}**"
     if release.press_contact:

@@ -75,6 +75,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "press_contact": "Press contact",
         "event_page": "The event’s page",
         "series_page": "The series’ page",
+        "photos": "Photos",
+        "photo_credit": "Photo: {credit}",
     },
     "az": {
         "press_release": "Press-reliz",
@@ -122,6 +124,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "press_contact": "Mətbuat üçün əlaqə",
         "event_page": "Tədbirin səhifəsi",
         "series_page": "Silsilənin səhifəsi",
+        "photos": "Fotoşəkillər",
+        "photo_credit": "Foto: {credit}",
     },
     "ru": {
         "press_release": "Пресс-релиз",
@@ -172,6 +176,8 @@ PHRASES: dict[str, dict[str, str]] = {
         "press_contact": "Контакты для прессы",
         "event_page": "Страница мероприятия",
         "series_page": "Страница серии",
+        "photos": "Фотографии",
+        "photo_credit": "Фото: {credit}",
     },
 }
 

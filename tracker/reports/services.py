@@ -13,16 +13,29 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from ..events.visibility import PRESS_STATUSES, Purpose, may_see
 from ..extensions import db
-from ..models import AgendaItem, Event, Invitation, Report, Role, Series, Unit, User
+from ..models import AgendaItem, Event, EventPhoto, Invitation, PhotoSize, Report, Role, Series, Unit, User
 from ..models.types import utcnow
+from ..photos import services as photo_services
+from ..photos.images import EXTENSION
 from ..settings import Settings
 from ..text import clean_text
-from .content import PressRelease, build_event_release, build_series_release
+from .content import (
+    PressRelease,
+    ReleasePhoto,
+    ascii_title,
+    build_event_release,
+    build_series_release,
+    file_stems,
+    photo_credit,
+    slug,
+)
 from .docx import build_release_docx
 from .html import build_release_html
 from .markdown import build_release_markdown
 from .pdf import build_release_pdf
 from .phrases import REPORT_LANGUAGES
+from .presskit import PHOTOS_FOLDER as PRESS_KIT_PHOTOS
+from .presskit import KitFile, KitPhoto, build_press_kit
 from .sheets import AttendanceSheet, build_attendance_csv, build_attendance_sheet, build_attendance_xlsx
 
 
@@ -46,6 +59,7 @@ SHEET_FORMATS: dict[str, FileFormat] = {
     "xlsx": FileFormat("xlsx", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "XLSX"),
     "csv": FileFormat("csv", "text/csv; charset=utf-8", "CSV"),
 }
+PRESS_KIT_FORMAT = FileFormat("zip", "application/zip", "ZIP")
 _RELEASE_BUILDERS: dict[str, Callable[[PressRelease], bytes]] = {
     "html": build_release_html,
     "pdf": build_release_pdf,
@@ -217,8 +231,62 @@ def save_press_summary(subject: Event | Series, language: str, body: str, user: 
 # --- Building ---------------------------------------------------------------------------------------
 
 
-def event_release(event: Event, language: str, settings: Settings, now: datetime | None = None) -> PressRelease:
-    """The press release of ``event`` in ``language``, with the press text written for it."""
+#: The size of photo each release format embeds (Markdown only links to the web size).
+RELEASE_PHOTO_SIZES: dict[str, PhotoSize | None] = {
+    "html": PhotoSize.WEB, "pdf": PhotoSize.PRINT, "docx": PhotoSize.PRINT, "md": None,
+}
+
+
+#: Gives the address a photo is linked at (Markdown links the picture instead of embedding it).
+PhotoLink = Callable[[EventPhoto], str]
+
+
+def _staff_link(settings: Settings) -> PhotoLink:
+    """The web size's address on the site (for signed-in staff)."""
+
+    def link(photo: EventPhoto) -> str:
+        if photo.file(PhotoSize.WEB) is None:
+            return ""
+        return settings.page_url("photos.photo_file", photo_id=photo.id, key=photo.key, size=PhotoSize.WEB.value,
+                                 ext=EXTENSION)
+
+    return link
+
+
+def release_photos(event: Event, language: str, settings: Settings, size: PhotoSize | None, *,
+                   link: PhotoLink | None = None,
+                   loaded: tuple[list[EventPhoto], Mapping[int, bytes]] | None = None) -> list[ReleasePhoto]:
+    """The photos chosen for ``event``'s release, lead first, captioned in ``language``; with the bytes of
+    ``size`` when the format embeds them (a photo whose file is missing is left out: see
+    :func:`tracker.photos.services.photos_with_bytes`). ``link`` gives each photo's address (by default the
+    staff's web-size address); ``loaded`` hands in the chosen photos and their bytes already read."""
+    if loaded is not None:
+        chosen, pictures = loaded
+    else:
+        chosen = photo_services.release_order(photo_services.event_photos(event))
+        pictures = ({photo.id: data for photo, data in photo_services.photos_with_bytes(chosen, size)}
+                    if size is not None else {})
+    link = link or _staff_link(settings)
+    result = []
+    for index, photo in enumerate(chosen):
+        if size is not None and photo.id not in pictures:
+            continue  # its file is missing (logged): the release goes out without it
+        result.append(ReleasePhoto(
+            caption=photo.text("caption", language),
+            credit=photo_credit(photo.credit, language),
+            lead=index == 0,
+            width=photo.width,
+            height=photo.height,
+            url=link(photo),
+            image=pictures.get(photo.id, b""),
+        ))
+    return result
+
+
+def event_release(event: Event, language: str, settings: Settings, now: datetime | None = None,
+                  photo_size: PhotoSize | None = None, photos: list[ReleasePhoto] | None = None) -> PressRelease:
+    """The press release of ``event`` in ``language``, with the press text written for it and its chosen photos
+    (with the bytes of ``photo_size``, when given: see :data:`RELEASE_PHOTO_SIZES`)."""
     return build_event_release(
         event, language,
         organisation=settings.organisation(language),
@@ -226,6 +294,7 @@ def event_release(event: Event, language: str, settings: Settings, now: datetime
         press_text=press_text(press_summaries(event), language, settings.content_language),
         generated_at=now or utcnow(),
         page_url=settings.page_url("events.detail", event_id=event.id),
+        photos=photos if photos is not None else release_photos(event, language, settings, photo_size),
     )
 
 
@@ -246,6 +315,54 @@ def series_release(series: Series, language: str, settings: Settings, now: datet
 def render_release(release: PressRelease, fmt: str) -> bytes:
     """The release as a file in ``fmt`` (one of :data:`RELEASE_FORMATS`)."""
     return _RELEASE_BUILDERS[fmt](release)
+
+
+#: The release formats a press kit carries, per language.
+PRESS_KIT_FORMATS = ("pdf", "docx", "md")
+
+
+def press_kit(event: Event, settings: Settings, now: datetime | None = None) -> tuple[bytes, str, str]:
+    """The press kit ZIP of ``event`` (see :mod:`.presskit`) and its file name stems (UTF-8 and ASCII).
+
+    The photos and their bytes are read once (each size once) and handed to every release; a photo whose
+    full-size file is missing is left out of the kit (and logged). Markdown links the kit's own photo files."""
+    now = now or utcnow()
+    chosen = photo_services.release_order(photo_services.event_photos(event))
+    full = dict(photo_services.photos_with_bytes(chosen, PhotoSize.FULL))
+    chosen = [photo for photo in chosen if photo in full]
+    names: dict[int, str] = {}
+    photos = []
+    for index, photo in enumerate(chosen, start=1):
+        stem = slug(photo.original_filename.rsplit(".", 1)[0], ascii_only=True, limit=60) or "photo"
+        names[photo.id] = f"{index:02d}-{stem}.{EXTENSION}"
+        photos.append(KitPhoto(
+            filename=names[photo.id], data=full[photo],
+            captions={language: photo.text("caption", language) for language in REPORT_LANGUAGES},
+            credits={language: photo_credit(photo.credit, language) for language in REPORT_LANGUAGES},
+        ))
+    sizes = {size for size in (RELEASE_PHOTO_SIZES[fmt] for fmt in PRESS_KIT_FORMATS) if size is not None}
+    pictures: dict[PhotoSize | None, dict[int, bytes]] = {None: {}}
+    for wanted in sizes:
+        pictures[wanted] = {photo.id: data for photo, data in photo_services.photos_with_bytes(chosen, wanted)}
+
+    def kit_link(photo: EventPhoto) -> str:
+        return f"../{PRESS_KIT_PHOTOS}/{names[photo.id]}"  # from <language>/ to the photo beside it in the ZIP
+
+    files: list[KitFile] = []
+    for language in REPORT_LANGUAGES:
+        for fmt in PRESS_KIT_FORMATS:
+            size = RELEASE_PHOTO_SIZES[fmt]
+            release_pictures = release_photos(event, language, settings, size, link=kit_link,
+                                              loaded=(chosen, pictures[size]))
+            release = event_release(event, language, settings, now, photos=release_pictures)
+            files.append(KitFile(f"{language}/{release.filename_stem}.{fmt}", render_release(release, fmt)))
+        sheet = attendance_sheet(event, language, settings)
+        files.append(KitFile(f"{language}/{sheet.filename_stem}.xlsx", render_sheet(sheet, "xlsx")))
+    data = build_press_kit(files, photos, REPORT_LANGUAGES, now)
+    # "Title_2012-02-25_press-kit": the place of the language in a release's name says what the file is.
+    stem, ascii_stem = file_stems(event.text("title", settings.content_language), ascii_title(event),
+                                  event.local_days[0], "press-kit", f"event-{event.id}")
+    return data, stem, ascii_stem
 
 
 def attendance_sheet(event: Event, language: str, settings: Settings, unit_id: int | None = None

@@ -20,9 +20,9 @@ from ..models import Event, Report, Series
 from ..pagecache import cached_page
 from ..settings import settings
 from ..vocabulary import NATIVE_LANGUAGE_NAMES
-from . import services
+from . import publishing, services
 from .content import event_attendance
-from .forms import PressSummaryForm
+from .forms import PressSummaryForm, PublishForm, UnpublishForm
 from .phrases import REPORT_LANGUAGES
 
 bp = Blueprint("reports", __name__)
@@ -66,8 +66,8 @@ def _file_response(data: bytes, file_format: services.FileFormat, stem: str, asc
     response.headers["Cache-Control"] = "private, no-cache"
     response.headers["X-Content-Type-Options"] = "nosniff"
     if file_format.extension == "html":
-        # The page is standalone: nothing to load, nothing to run.
-        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'"
+        # The page is standalone: nothing to load, nothing to run; its photos are inside it (data: URLs).
+        response.headers["Content-Security-Policy"] = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
     return response
 
 
@@ -98,7 +98,7 @@ def event_release(event_id: int, fmt: str) -> Response:
     file_format = _check_format(fmt, services.RELEASE_FORMATS)
     language = _export_language()
     event = _reportable_event(event_id)
-    release = services.event_release(event, language, settings())
+    release = services.event_release(event, language, settings(), photo_size=services.RELEASE_PHOTO_SIZES[fmt])
     data = services.render_release(release, fmt)
     return _file_response(data, file_format, release.filename_stem, release.ascii_filename_stem)
 
@@ -133,6 +133,16 @@ def attendance_sheet(event_id: int, fmt: str) -> Response:
     return _file_response(data, file_format, sheet.filename_stem, sheet.ascii_filename_stem)
 
 
+@bp.route("/events/<int:event_id>/press-kit.zip")
+@roles_required(*STAFF)
+def press_kit(event_id: int) -> Response:
+    """One ZIP for a journalist: the release in every language as PDF, DOCX and Markdown, the chosen photos at
+    full resolution with their captions per language, and the attendance sheet (docs/photos.md)."""
+    event = _reportable_event(event_id)
+    data, stem, ascii_stem = services.press_kit(event, settings())
+    return _file_response(data, services.PRESS_KIT_FORMAT, stem, ascii_stem)
+
+
 # --- Press summaries --------------------------------------------------------------------------------
 
 
@@ -141,8 +151,38 @@ def _version(report: Report | None) -> str:
     return str(report.version) if report is not None else ""
 
 
-def _edit_summary(subject: Event | Series, language: str, *, back_url: str | None,
-                  self_url: str, release_endpoint: str, id_args: dict[str, int]) -> Any:
+def _summary_page(subject: Event | Series, language: str, nav: dict[str, Any], *, form: PressSummaryForm,
+                  summaries: dict[str, Report], report: Report | None, stale: Report | None = None,
+                  status: int = 200, publish_error: str | None = None) -> Any:
+    """The press-summary editor of ``subject`` in ``language``, with the release's publishing state and history."""
+    current = settings()
+    history = publishing.history(subject, language)
+    publish_status = publishing.publish_status(subject, language, report, current,
+                                               latest=history.versions[0] if history.versions else None)
+    public_url = None
+    hidden = publish_status.live is not None and not publishing.fit_for_press(subject)
+    if publish_status.live is not None and not hidden and publishing.press_page_open(current):
+        public_url = _page_url("press.release", lang=language, key=publishing.subject_key(subject))
+    return render_template(
+        "reports/summary_edit.html",
+        subject=subject, language=language, form=form, report=report, summaries=summaries,
+        stale=stale, back_url=nav["back_url"], release_endpoint=nav["release_endpoint"], id_args=nav["id_args"],
+        formats=services.RELEASE_FORMATS, languages=REPORT_LANGUAGES, language_names=NATIVE_LANGUAGE_NAMES,
+        attendance=event_attendance(subject) if isinstance(subject, Event) else None,
+        printed_language=services.press_text_language(summaries, language, primary_language()),
+        subject_title=subject.text("title", current_language()),
+        zone=subject.zone if isinstance(subject, Event) else ZoneInfo(current.timezone),
+        publish_status=publish_status, versions=history.versions, older_versions=history.older, hidden=hidden,
+        public_url=public_url, publish_error=publish_error,
+        may_publish=publishing.may_publish(current_user),
+        publish_form=PublishForm(formdata=None, data={"version": _version(report)}),
+        unpublish_form=UnpublishForm(formdata=None),
+        publish_url=url_for(nav["publish_endpoint"], lang=language, **nav["id_args"]),
+        unpublish_url=url_for(nav["unpublish_endpoint"], lang=language, **nav["id_args"]),
+    ), status
+
+
+def _edit_summary(subject: Event | Series, language: str, nav: dict[str, Any]) -> Any:
     """Show and save the press text of ``subject`` in ``language`` (shared by events and series)."""
     if language not in REPORT_LANGUAGES:
         abort(404)
@@ -163,7 +203,7 @@ def _edit_summary(subject: Event | Series, language: str, *, back_url: str | Non
             stale = services.press_summary(subject, language)
         else:
             flash(_("Press text saved."), "success")
-            return redirect(self_url)
+            return redirect(nav["self_url"])
         if stale is not None:
             form.body.errors = [*form.body.errors, _(
                 "Someone else saved this text while you were editing. Their version is shown below; "
@@ -174,16 +214,101 @@ def _edit_summary(subject: Event | Series, language: str, *, back_url: str | Non
             status = 409
     elif form.errors:
         status = 422
-    return render_template(
-        "reports/summary_edit.html",
-        subject=subject, language=language, form=form, report=report, summaries=summaries,
-        stale=stale, back_url=back_url, release_endpoint=release_endpoint, id_args=id_args,
-        formats=services.RELEASE_FORMATS, languages=REPORT_LANGUAGES, language_names=NATIVE_LANGUAGE_NAMES,
-        attendance=event_attendance(subject) if isinstance(subject, Event) else None,
-        printed_language=services.press_text_language(summaries, language, primary_language()),
-        subject_title=subject.text("title", current_language()),
-        zone=subject.zone if isinstance(subject, Event) else ZoneInfo(settings().timezone),
-    ), status
+    return _summary_page(subject, language, nav, form=form, summaries=summaries, report=report, stale=stale,
+                         status=status)
+
+
+def _publishing_page(subject: Event | Series, language: str, nav: dict[str, Any], status: int, message: str) -> Any:
+    """The editor again, the text as stored, with why publishing did not happen."""
+    summaries = services.press_summaries(subject)
+    report = summaries.get(language)
+    form = PressSummaryForm(formdata=None, data={"body": report.body if report else "",
+                                                 "version": _version(report)})
+    form.body.render_kw = {**(form.body.render_kw or {}), "lang": language}
+    return _summary_page(subject, language, nav, form=form, summaries=summaries, report=report, status=status,
+                         publish_error=message)
+
+
+def _publish(subject: Event | Series, language: str, nav: dict[str, Any]) -> Any:
+    """Publish the release of ``subject`` in ``language`` as a new frozen version."""
+    if language not in REPORT_LANGUAGES:
+        abort(404)
+    form = PublishForm()
+    if not form.validate_on_submit():
+        return _publishing_page(subject, language, nav, 422, _("The form is damaged; reload the page."))
+    user = current_user._get_current_object()
+    try:
+        outcome, version = publishing.publish(subject, language, user, form.expected_version, settings())
+    except publishing.PublishRefused as refused:
+        return _publishing_page(subject, language, nav, 422, refused.message)
+    except publishing.StalePublish:
+        return _publishing_page(subject, language, nav, 409, _(
+            "The press text was saved again after you opened this page. Read it below and publish again."))
+    except IntegrityError:
+        db.session.rollback()
+        return _publishing_page(subject, language, nav, 409, _(
+            "Someone else published this release at the same moment; see the versions below."))
+    if outcome is publishing.Outcome.UNCHANGED:
+        flash(_("Nothing changed since version %(number)d was published; the press page stays as it is.",
+                number=version.number), "info")
+    else:
+        flash(_("Version %(number)d is on the press page.", number=version.number), "success")
+    return redirect(nav["self_url"])
+
+
+def _unpublish(subject: Event | Series, language: str, nav: dict[str, Any]) -> Any:
+    """Take the release of ``subject`` in ``language`` off the press page, keeping its versions.
+
+    Whatever the event's status: press staff may take down the release of an event they can no longer report
+    on (cancelled, set back to draft). They cannot open its editor then, so they are sent elsewhere with a
+    message (:func:`_outside_editor`)."""
+    if language not in REPORT_LANGUAGES:
+        abort(404)
+    elsewhere = _outside_editor(subject)
+    form = UnpublishForm()
+    try:
+        if not form.validate_on_submit():
+            raise publishing.PublishRefused(_("The form is damaged; reload the page."))
+        publishing.unpublish(subject, language, current_user._get_current_object())
+    except publishing.PublishRefused as refused:
+        if elsewhere is None:
+            return _publishing_page(subject, language, nav, 422, refused.message)
+        flash(refused.message, "error")
+        return redirect(elsewhere)
+    flash(_("The release is off the press page; its versions are kept."), "success")
+    return redirect(elsewhere or nav["self_url"])
+
+
+def _outside_editor(subject: Event | Series) -> str | None:
+    """Where to go instead of the editor when the current user may not open it (press staff and an event no
+    longer scheduled or held): the event's page when they may see it (cancelled), else the start page (a
+    draft); ``None`` when the editor is open to them."""
+    if not isinstance(subject, Event) or may_see(current_user, subject, Purpose.REPORT):
+        return None
+    start = _page_url("home.index") or "/"
+    if may_see(current_user, subject):
+        return _page_url("events.detail", event_id=subject.id) or start
+    return start
+
+
+def _event_nav(event: Event, lang: str) -> dict[str, Any]:
+    return {
+        "back_url": _page_url("events.detail", event_id=event.id),
+        "self_url": url_for("reports.edit_event_summary", event_id=event.id, lang=lang),
+        "release_endpoint": "reports.event_release", "id_args": {"event_id": event.id},
+        "publish_endpoint": "reports.publish_event_release",
+        "unpublish_endpoint": "reports.unpublish_event_release",
+    }
+
+
+def _series_nav(series: Series, lang: str) -> dict[str, Any]:
+    return {
+        "back_url": _page_url("events.series_detail", series_id=series.id),
+        "self_url": url_for("reports.edit_series_summary", series_id=series.id, lang=lang),
+        "release_endpoint": "reports.series_release", "id_args": {"series_id": series.id},
+        "publish_endpoint": "reports.publish_series_release",
+        "unpublish_endpoint": "reports.unpublish_series_release",
+    }
 
 
 @bp.route("/events/<int:event_id>/press-summary/<lang>", methods=["GET", "POST"])
@@ -191,12 +316,7 @@ def _edit_summary(subject: Event | Series, language: str, *, back_url: str | Non
 def edit_event_summary(event_id: int, lang: str) -> Any:
     """The press text of an event in one language, with who last edited it and when."""
     event = _reportable_event(event_id)
-    return _edit_summary(
-        event, lang,
-        back_url=_page_url("events.detail", event_id=event.id),
-        self_url=url_for("reports.edit_event_summary", event_id=event.id, lang=lang),
-        release_endpoint="reports.event_release", id_args={"event_id": event.id},
-    )
+    return _edit_summary(event, lang, _event_nav(event, lang))
 
 
 @bp.route("/series/<int:series_id>/press-summary/<lang>", methods=["GET", "POST"])
@@ -204,12 +324,45 @@ def edit_event_summary(event_id: int, lang: str) -> Any:
 def edit_series_summary(series_id: int, lang: str) -> Any:
     """The press text of a series in one language."""
     series = db.get_or_404(Series, series_id)
-    return _edit_summary(
-        series, lang,
-        back_url=_page_url("events.series_detail", series_id=series.id),
-        self_url=url_for("reports.edit_series_summary", series_id=series.id, lang=lang),
-        release_endpoint="reports.series_release", id_args={"series_id": series.id},
-    )
+    return _edit_summary(series, lang, _series_nav(series, lang))
+
+
+# --- Publishing (docs/press.md) ----------------------------------------------------------------------
+
+
+@bp.route("/events/<int:event_id>/press-summary/<lang>/publish", methods=["POST"])
+@roles_required(*publishing.PUBLISHERS)
+def publish_event_release(event_id: int, lang: str) -> Any:
+    """Publish the event's release in ``lang`` on the press page."""
+    event = _reportable_event(event_id)
+    return _publish(event, lang, _event_nav(event, lang))
+
+
+@bp.route("/events/<int:event_id>/press-summary/<lang>/unpublish", methods=["POST"])
+@roles_required(*publishing.PUBLISHERS)
+def unpublish_event_release(event_id: int, lang: str) -> Any:
+    """Take the event's release in ``lang`` off the press page, whatever the event's status (a cancelled or
+    draft event's release may still be live, only hidden; press staff can always take it down)."""
+    event = services.load_event(event_id)
+    if event is None:
+        abort(404)
+    return _unpublish(event, lang, _event_nav(event, lang))
+
+
+@bp.route("/series/<int:series_id>/press-summary/<lang>/publish", methods=["POST"])
+@roles_required(*publishing.PUBLISHERS)
+def publish_series_release(series_id: int, lang: str) -> Any:
+    """Publish the series' release in ``lang`` on the press page."""
+    series = db.get_or_404(Series, series_id)
+    return _publish(series, lang, _series_nav(series, lang))
+
+
+@bp.route("/series/<int:series_id>/press-summary/<lang>/unpublish", methods=["POST"])
+@roles_required(*publishing.PUBLISHERS)
+def unpublish_series_release(series_id: int, lang: str) -> Any:
+    """Take the series' release in ``lang`` off the press page."""
+    series = db.get_or_404(Series, series_id)
+    return _unpublish(series, lang, _series_nav(series, lang))
 
 
 # --- Panels on the event and series pages -----------------------------------------------------------
@@ -225,6 +378,12 @@ def event_panel(event: Event) -> dict[str, Any] | None:
             "summaries": services.press_summaries(event),
             "attendance": event_attendance(event),
         }
+    if publishing.may_publish(current_user):
+        # Press staff on an event they no longer report on (cancelled): what they can still take down.
+        key = publishing.subject_key(event)
+        takedown = [(code, url_for("reports.unpublish_event_release", event_id=event.id, lang=code))
+                    for code in publishing.live_languages(key, public=False)]
+        return {"staff": False, "takedown": takedown} if takedown else None
     allowed, unit_id = services.sheet_scope(current_user, event)
     if allowed:
         return {"staff": False, "unit_id": unit_id}
