@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sqlite3
 from collections.abc import Callable
@@ -13,6 +14,7 @@ from typing import Any
 import pytest
 from flask import Flask
 
+from tests.photos import pictures
 from tracker.cli import NOT_SQLITE
 from tracker.extensions import db
 from tracker.models import Unit
@@ -125,3 +127,29 @@ def test_backup_to_a_bad_path_fails_clearly(runner: Any, make_unit: Callable[...
     assert str(target) in result.stderr or str(target.parent) in result.stderr
     assert existing.read_bytes() == b"keep me"
     assert not (tmp_path / "no").exists()
+
+
+@sqlite_only
+def test_backup_copies_the_photo_folder_when_photos_are_kept_in_files(app: Flask, runner: Any, client: Any,
+                                                                      login: Callable[..., Any],
+                                                                      make_event: Callable[..., Any],
+                                                                      tmp_path: Path) -> None:
+    app.config.update(PHOTO_STORAGE="filesystem", PHOTO_DIRECTORY=str(tmp_path / "photos"))
+    event = make_event(status="held")
+    login("press")
+    upload = {"photos": [(io.BytesIO(pictures.jpeg(seed=7)), "wreath.jpg")]}
+    assert client.post(f"/events/{event.id}/photos/upload", data=upload,
+                       content_type="multipart/form-data").status_code == 302
+    stored = sorted(p.relative_to(tmp_path / "photos") for p in (tmp_path / "photos").rglob("*.jpg"))
+    assert len(stored) == 4  # thumb, web, print, full
+
+    result = runner.invoke(args=["backup", str(tmp_path / "copy.sqlite")])
+
+    assert result.exit_code == 0, result.output
+    copied = tmp_path / "copy.photos"
+    assert str(copied) in result.output
+    assert sorted(p.relative_to(copied) for p in copied.rglob("*.jpg")) == stored
+    for name in stored:
+        assert (copied / name).read_bytes() == (tmp_path / "photos" / name).read_bytes()
+    with closing(sqlite3.connect(f"file:{tmp_path / 'copy.sqlite'}?mode=ro", uri=True)) as copy:
+        assert copy.execute("SELECT count(*) FROM photo_files").fetchone() == (4,)

@@ -247,3 +247,24 @@ def test_a_page_built_while_the_account_changed_is_not_served_after(app, client,
     with count_queries(app, stored_pages=True) as again:
         assert client.get(f"/events/{event.id}").status_code == 200
     assert again.count > 1, again.statements  # built again: the stored copy predates the change
+
+
+def test_a_photo_upload_and_a_publish_move_the_pages_count_and_leave_the_feeds(app, client, login, make_event):
+    import io
+
+    from tests.photos import pictures
+    from tests.press.helpers import publish, save_text
+
+    event = make_event("Commemoration ceremony", status="held")
+    login("press")
+    feeds, pages = _counts(app)
+    upload = {"photos": [(io.BytesIO(pictures.jpeg(seed=3)), "wreath.jpg")]}
+    assert client.post(f"/events/{event.id}/photos/upload", data=upload,
+                       content_type="multipart/form-data").status_code == 302
+    after_upload = _counts(app)
+    assert after_upload[0] == feeds and after_upload[1] > pages  # the photos page and the release show it
+    save_text(app, client, event.id, "az", "Mətbuat üçün sözlər.")  # the title is in the primary language only
+    feeds, pages = _counts(app)
+    assert publish(app, client, event.id, "az").status_code == 302
+    after_publish = _counts(app)
+    assert after_publish[0] == feeds and after_publish[1] > pages

@@ -1,8 +1,10 @@
-"""Registers every ``flask --app tracker …`` command group, and ``backup`` (a copy of a SQLite database)."""
+"""Registers every ``flask --app tracker …`` command group, and ``backup`` (a copy of a SQLite database, and of
+the photo folder when photos are kept in files)."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 from contextlib import closing
 from datetime import datetime
@@ -67,7 +69,10 @@ def backup_sqlite(source: str, target: Path) -> None:
 def backup_command(path: Path | None) -> None:
     """Copy the SQLite database to PATH (default: instance/backups/tracker-YYYYmmdd-HHMMSS.sqlite).
 
-    Safe while the app runs. PostgreSQL databases are refused (exit status 2): back them up with pg_dump.
+    Safe while the app runs. With ``PHOTO_STORAGE=filesystem`` the photo folder is copied after the database,
+    next to it (PATH without its suffix, plus ``.photos``): a photo file is never changed once written, so the
+    copy holds every file the database copy names. PostgreSQL databases are refused (exit status 2): back them
+    up with pg_dump (and the photo folder with any file copy).
     """
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
@@ -93,3 +98,13 @@ def backup_command(path: Path | None) -> None:
     except (OSError, sqlite3.Error) as error:
         raise click.ClickException(f"backup to {target} failed: {error}") from error
     click.echo(f"Backup written: {target} ({target.stat().st_size} bytes)")
+    from .photos.storage import photo_directory
+    from .settings import settings
+
+    if settings().photo_storage == "filesystem" and photo_directory().is_dir():
+        photos = target.with_suffix(".photos")
+        try:
+            shutil.copytree(photo_directory(), photos)
+        except (OSError, shutil.Error) as error:
+            raise click.ClickException(f"copying the photos to {photos} failed: {error}") from error
+        click.echo(f"Photos copied: {photos}")

@@ -13,13 +13,15 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import make_msgid
 from pathlib import Path
 
 import pytest
+from sqlalchemy import delete, update
+from sqlalchemy.exc import OperationalError
 
 from tests.imap_server import ImapServer, dovecot_available, free_port, start_imap_server
 from tracker.calendar import claims, inbox, mailbox
@@ -66,12 +68,16 @@ class Recorder:
         self.first: dict[str, InboxOutcome] = {}
         self.calls: list[str] = []
         self.lock = threading.Lock()
+        #: Run while a message is taken (inside the fetcher's transaction): what happens meanwhile elsewhere.
+        self.meanwhile: Callable[[], None] | None = None
 
     def __call__(self, raw: bytes, *, received_at=None) -> InboxResult:
         head = raw.split(b"\r\n\r\n", 1)[0].decode("ascii", "replace")
         fields = dict(line.split(": ", 1) for line in head.split("\r\n") if ": " in line)
         outcome = InboxOutcome(fields.get("X-Test-Outcome", "ignored"))
         message_id = fields.get("Message-ID", "")
+        if self.meanwhile is not None:
+            self.meanwhile()
         with self.lock:
             self.calls.append(message_id)
             if outcome is InboxOutcome.IGNORED:
@@ -352,7 +358,11 @@ def test_watch_runs_as_a_command_and_stops_cleanly_on_a_signal(app, imap_server,
     assert b"\\Seen" not in flags
 
 
-def _hold_claim(app, server: ImapServer, uid: int, claimed_at: datetime) -> None:
+#: The token of "another fetcher"'s claims in these tests.
+THEIRS = "7" * 32
+
+
+def _hold_claim(app, server: ImapServer, uid: int, claimed_at: datetime, owner: str = THEIRS) -> None:
     """Another fetcher's claim on message ``uid`` of the server's INBOX, made at ``claimed_at``."""
     client = server.client()
     try:
@@ -362,7 +372,7 @@ def _hold_claim(app, server: ImapServer, uid: int, claimed_at: datetime) -> None
     where = mailbox.parse_imap_url(server.url())
     with app.app_context(), committed():
         db.session.add(MailboxClaim(mailbox=claims.mailbox_key(where.username, where.host, where.port, where.folder),
-                                    uid_validity=validity, uid=uid, claimed_at=claimed_at))
+                                    uid_validity=validity, uid=uid, owner=owner, claimed_at=claimed_at))
 
 
 def _claims(app) -> list[tuple[int, datetime]]:
@@ -370,12 +380,47 @@ def _claims(app) -> list[tuple[int, datetime]]:
         return [(row.uid, row.claimed_at) for row in db.session.scalars(db.select(MailboxClaim))]
 
 
+def _owners(app) -> dict[int, str]:
+    with app.app_context():
+        return {row.uid: row.owner for row in db.session.scalars(db.select(MailboxClaim))}
+
+
+def _age_claims(app, by: timedelta) -> None:
+    with app.app_context(), committed():
+        for row in db.session.scalars(db.select(MailboxClaim)):
+            row.claimed_at -= by
+
+
+def _take_over_now() -> None:
+    """Another fetcher takes over every claim (as it would one it found lapsed): new token, counted from now."""
+    db.session.execute(update(MailboxClaim).values(owner=THEIRS, claimed_at=utcnow()))
+
+
+def test_a_claim_is_its_holders_only_and_taken_over_only_once_it_lapsed(app):
+    grace = timedelta(seconds=mailbox.CLAIM_GRACE_SECONDS)
+    start = utcnow()
+    with app.app_context(), committed():
+        mine = claims.claim("m" * 64, 7, 1, now=start, grace=grace)
+        assert mine is not None and len(mine) == 32
+        assert claims.claim("m" * 64, 7, 1, now=start + grace, grace=grace) is None  # not older than the grace
+        assert claims.claim("m" * 64, 8, 1, now=start, grace=grace) not in (None, mine)  # another UIDVALIDITY
+        theirs = claims.claim("m" * 64, 7, 1, now=start + grace + timedelta(seconds=1), grace=grace)
+        assert theirs is not None and theirs != mine
+        later = start + grace + timedelta(seconds=2)
+        assert not claims.renew("m" * 64, 7, 1, mine, now=later)  # the slow former holder must not move it
+        claims.release("m" * 64, 7, 1, mine)  # …nor delete the claim it lost
+        assert claims.held("m" * 64, 7, [1, 2], now=later, grace=grace) == {1}
+        assert claims.renew("m" * 64, 7, 1, theirs, now=later)
+        claims.release("m" * 64, 7, 1, theirs)
+        assert claims.held("m" * 64, 7, [1], now=later, grace=grace) == set()
+
+
 def test_a_message_claimed_by_a_fetcher_that_stopped_before_its_move_is_taken_over(app, imap_server, recorder):
-    # Another fetcher took it (refused), claimed it a minute ago and died before the move: still in INBOX.
+    # Another fetcher took it (refused), claimed it ten minutes ago and died before the move: still in INBOX.
     message_id = make_msgid(domain="units.example.org")
     recorder.first[message_id] = InboxOutcome.REFUSED
     imap_server.append(email("refused", subject="claimed", message_id=message_id))
-    _hold_claim(app, imap_server, 1, utcnow() - timedelta(minutes=1))
+    _hold_claim(app, imap_server, 1, utcnow() - timedelta(seconds=mailbox.CLAIM_GRACE_SECONDS + 300))
     _hold_claim(app, imap_server, 999, utcnow() - claims.KEPT - timedelta(minutes=1))  # a message moved long ago
     app.config["IMAP_URL"] = imap_server.url()
     with app.app_context():
@@ -383,20 +428,136 @@ def test_a_message_claimed_by_a_fetcher_that_stopped_before_its_move_is_taken_ov
     assert report.duplicates == 1
     assert _subjects(imap_server, REFUSED) == ["claimed"] and imap_server.messages("INBOX") == []
     assert [uid for uid, _at in _claims(app)] == [1]  # the claim of a day ago is forgotten, ours kept a day
+    assert _owners(app)[1] != THEIRS
 
 
-def test_a_message_another_fetcher_just_claimed_is_left_to_it_for_the_grace(app, imap_server, recorder):
+def test_a_message_another_fetcher_claimed_is_left_to_it_until_the_claim_lapses(app, imap_server, recorder):
     imap_server.append(email("applied", subject="theirs"))
     imap_server.append(email("applied", subject="ours"))
-    claimed_at = utcnow()
+    claimed_at = utcnow() - timedelta(seconds=mailbox.CLAIM_GRACE_SECONDS - 60)  # a slow fetcher, still within
     _hold_claim(app, imap_server, 1, claimed_at)
     app.config["IMAP_URL"] = imap_server.url()
+    began = time.monotonic()
+    result = _fetch(app)  # the other fetcher never moves it
+    # A short wait for it to leave the folder (not the whole grace), then it is left to a later pass.
+    assert time.monotonic() - began < mailbox.SETTLE_SECONDS + 20
+    assert result.exit_code == 0 and result.stdout.strip() == (
+        "1 applied, 0 refused, 0 proposals, 0 refreshed, 0 ignored, 1 claimed by another fetcher "
+        "(left for a later pass)")
+    assert len(recorder.calls) == 1 and _subjects(imap_server, APPLIED) == ["ours"]
+    assert _subjects(imap_server, "INBOX") == ["theirs"]
+    assert _owners(app)[1] == THEIRS and dict(_claims(app))[1] == claimed_at  # read, never written while it held
+
+    _age_claims(app, timedelta(seconds=61))  # now it has lapsed: the next pass (of any fetcher) takes it over
+    assert _fetch(app).stdout.startswith("1 applied")
+    assert _subjects(imap_server, APPLIED) == ["ours", "theirs"] and imap_server.messages("INBOX") == []
+    assert _owners(app)[1] != THEIRS and dict(_claims(app))[1] > claimed_at
+
+
+def test_a_message_claimed_and_released_by_another_fetcher_while_this_one_waits_is_taken(app, imap_server,
+                                                                                        recorder):
+    imap_server.append(email("applied", subject="released"))
+    _hold_claim(app, imap_server, 1, utcnow())
+    app.config["IMAP_URL"] = imap_server.url()
+
+    def release_soon() -> None:
+        time.sleep(0.5)
+        with app.app_context(), committed():
+            db.session.execute(delete(MailboxClaim))
+
+    releaser = threading.Thread(target=release_soon)
+    releaser.start()
     with app.app_context():
-        report = mailbox.fetch_mailbox(settings(), claim_grace=1)  # the other fetcher never moves it
-    # Ours first; theirs only once the claim lapsed (a live claimer would have moved it within the grace).
-    assert len(recorder.calls) == 2
-    assert report.applied == 2 and _subjects(imap_server, APPLIED) == ["ours", "theirs"]
-    assert dict(_claims(app))[1] > claimed_at
+        report = mailbox.fetch_mailbox(settings())
+    releaser.join()
+    assert (report.applied, report.later) == (1, 0) and _subjects(imap_server, APPLIED) == ["released"]
+
+
+def test_a_move_is_skipped_when_the_claim_was_taken_over_meanwhile(app, imap_server, recorder):
+    # This fetcher was so slow (a long download, a database busy) that another took its claim over: the other
+    # one moves the message; moving it here too would leave two copies.
+    imap_server.append(email("applied", subject="slow"))
+    app.config["IMAP_URL"] = imap_server.url()
+    recorder.meanwhile = _take_over_now
+    with app.app_context():
+        report = mailbox.fetch_mailbox(settings(), settle_seconds=0.5)
+    assert (report.applied, report.later) == (1, 1)
+    assert _subjects(imap_server, "INBOX") == ["slow"] and _subjects(imap_server, APPLIED) == []
+    assert _owners(app) == {1: THEIRS}
+
+    recorder.meanwhile = None  # the other fetcher stopped too: once its claim lapsed, a later pass moves it once
+    _age_claims(app, timedelta(seconds=mailbox.CLAIM_GRACE_SECONDS + 1))
+    with app.app_context():
+        report = mailbox.fetch_mailbox(settings())
+    assert (report.duplicates, report.later) == (1, 0)
+    assert _subjects(imap_server, APPLIED) == ["slow"] and imap_server.messages("INBOX") == []
+
+
+def test_a_release_after_a_takeover_leaves_the_new_owners_claim(app, imap_server, recorder):
+    imap_server.append(email("ignored", subject="not calendar"))
+    app.config["IMAP_URL"] = imap_server.url()
+    recorder.meanwhile = _take_over_now
+    with app.app_context():
+        report = mailbox.fetch_mailbox(settings())
+    assert report.ignored == 1 and _subjects(imap_server, "INBOX") == ["not calendar"]
+    assert _owners(app) == {1: THEIRS}  # this fetcher released its own claim only, and it had none any more
+
+
+def _locked_once(monkeypatch) -> list[int]:
+    """The first claim fails as with a database restart or a locked SQLite; returns the calls made."""
+    real, calls = claims.claim, []
+
+    def claim(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("INSERT INTO mailbox_claims ...", {}, Exception("database is locked"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(claims, "claim", claim)
+    return calls
+
+
+def test_a_database_error_ends_a_single_fetch_with_a_clear_line(app, imap_server, recorder, monkeypatch):
+    from tracker.calendar.cli import DATABASE_UNAVAILABLE
+
+    imap_server.append(email("applied", subject="later"))
+    app.config["IMAP_URL"] = imap_server.url()
+    _locked_once(monkeypatch)
+    result = _fetch(app)
+    assert result.exit_code == DATABASE_UNAVAILABLE != 0
+    assert result.stderr == ("mail fetch: database error, the pass stopped (the rest is left for the next run): "
+                             "database is locked\n")
+    assert result.stdout == "" and recorder.calls == [] and _subjects(imap_server, "INBOX") == ["later"]
+    assert _fetch(app).stdout.startswith("1 applied")  # the next run takes it
+    assert _subjects(imap_server, APPLIED) == ["later"]
+
+
+def test_a_database_error_does_not_end_the_watch(app, imap_server, recorder, monkeypatch, caplog):
+    imap_server.append(email("applied", subject="after the restart"))
+    app.config.update(IMAP_URL=imap_server.url(), IMAP_POLL_SECONDS=1)
+    calls = _locked_once(monkeypatch)
+    stop = threading.Event()
+    errors: list[BaseException] = []
+
+    def watch() -> None:
+        try:
+            with app.app_context():
+                mailbox.watch_mailbox(settings(), stop=stop)
+        except BaseException as error:
+            errors.append(error)
+
+    watcher = threading.Thread(target=watch)
+    with caplog.at_level("INFO", logger="tracker.calendar.mailbox"):
+        watcher.start()
+        try:
+            assert _wait_for(lambda: _subjects(imap_server, APPLIED) == ["after the restart"]), "not moved"
+        finally:
+            stop.set()
+            watcher.join(timeout=60)
+    assert not watcher.is_alive() and errors == [] and len(calls) >= 2
+    lines = [r.getMessage() for r in caplog.records]
+    assert any(line.startswith("mailbox imaps://organiser@127.0.0.1:") and
+               line.endswith(": database error: database is locked; trying again in 1 s") for line in lines), lines
 
 
 def test_a_message_whose_move_fails_does_not_hold_up_the_others_and_is_moved_later(app, imap_server, recorder,

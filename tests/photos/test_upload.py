@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 from html import unescape
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from tracker.extensions import db
-from tracker.models import PhotoFile
+from tracker.models import EventPhoto, PhotoFile
+from tracker.photos import images
 from tracker.photos.images import LONG_SIDE
 from tracker.photos.services import lead_photo
 
@@ -83,6 +87,32 @@ def test_the_same_file_twice_is_refused(client, login, held_event, upload, store
     page = upload(held_event.id, [(data, "again.jpg")])
     assert "“again.jpg” is already among this event's photos." in unescape(page.get_data(as_text=True))
     assert len(stored_photos(held_event.id)) == 1
+
+
+def test_the_same_file_added_meanwhile_by_another_request_is_a_duplicate_not_a_500(
+        app, client, login, held_event, upload, stored_photos, monkeypatch):
+    """A double submit: both requests pass the duplicate check; the other one commits first."""
+    login("press")
+    data, other = pictures.jpeg(seed=1), pictures.jpeg(seed=2)
+    real_process = images.process
+
+    def process_while_another_request_commits(content: bytes, **options: Any) -> images.ProcessedPhoto:
+        if content == data:  # the other request stores the same picture between the check and this insert
+            with Session(db.engine) as session:
+                session.add(EventPhoto(
+                    event_id=held_event.id, position=1, is_lead=False, in_release=True, caption="", credit="",
+                    original_filename="first-tab.jpg", content_hash=hashlib.sha256(content).hexdigest(),
+                    width=10, height=10, translations={}))
+                session.commit()
+        return real_process(content, **options)
+
+    monkeypatch.setattr(images, "process", process_while_another_request_commits)
+    page = upload(held_event.id, [(data, "second-tab.jpg"), (other, "other.jpg")])
+    assert page.status_code == 200
+    assert "“second-tab.jpg” is already among this event's photos." in unescape(page.get_data(as_text=True))
+    stored = stored_photos(held_event.id)
+    assert sorted(photo.original_filename for photo in stored) == ["first-tab.jpg", "other.jpg"]
+    assert len(next(p for p in stored if p.original_filename == "other.jpg").files) == len(SIZES)
 
 
 def test_pillows_own_bomb_limit_is_a_refusal_too(client, login, held_event, upload, stored_photos):

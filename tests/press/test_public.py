@@ -385,45 +385,179 @@ def test_the_page_speaks_its_own_language_whatever_the_browser(app, client, pres
     assert page.lang == lang and heading in page.words
 
 
+def _upload(client, event_id, *pictures_and_names):
+    """Upload pictures through the photos page's form."""
+    files = [(io.BytesIO(data), name) for data, name in pictures_and_names]
+    assert client.post(f"/events/{event_id}/photos/upload", data={"photos": files},
+                       content_type="multipart/form-data").status_code == 302
+
+
+def _event_photos(app, event_id):
+    with app.app_context():
+        return db.session.scalars(
+            select(EventPhoto).where(EventPhoto.event_id == event_id).order_by(EventPhoto.position)).all()
+
+
+def _edit_photo(client, event_id, photo, **fields):
+    """Post the photo's form (caption, caption_en, credit, in_release) as the photos page does."""
+    data = {f"photo-{photo.id}-{name}": value for name, value in fields.items()}
+    assert client.post(f"/events/{event_id}/photos/{photo.id}", data=data).status_code == 302
+
+
+def _public_photo(photo, size="web"):
+    return f"/press/photos/{photo.id}/{photo.key}/{size}.jpg"
+
+
+def _state(client, event_id, lang):
+    """The editor's publishing state of the event's release in ``lang`` (signed in as press staff)."""
+    page = client.get(f"/events/{event_id}/press-summary/{lang}").get_data(as_text=True)
+    marker = 'class="publish-state" data-state="'
+    assert marker in page
+    return page.split(marker, 1)[1].split('"', 1)[0]
+
+
+def _versions(app):
+    with app.app_context():
+        return db.session.execute(db.select(db.func.count(ReleasePublication.id))).scalar_one()
+
+
 def test_the_release_page_shows_the_chosen_photos_and_serves_only_those(app, client, login, reference, press_on):
     ceremony = reference.events["ceremony"]
     login("press")
-    files = [(io.BytesIO(pictures.jpeg(seed=seed)), f"p{seed}.jpg") for seed in (1, 2, 3)]
-    assert client.post(f"/events/{ceremony}/photos/upload", data={"photos": files},
-                       content_type="multipart/form-data").status_code == 302
-    with app.app_context():
-        lead, second, left_out = db.session.scalars(
-            select(EventPhoto).where(EventPhoto.event_id == ceremony).order_by(EventPhoto.position)).all()
-        keys = {photo.id: photo.key for photo in (lead, second, left_out)}
-    for photo, fields in ((lead, {"caption": "Gül dəstəsi", "caption_en": "Laying flowers", "credit": "A. Məmmədov",
-                                  "in_release": "y"}),
-                          (second, {"caption": "Bir dəqiqəlik sükut", "in_release": "y"}),
-                          (left_out, {"caption": "Yalnız işçilər üçün", "in_release": ""})):
-        data = {f"photo-{photo.id}-{name}": value for name, value in fields.items()}
-        assert client.post(f"/events/{ceremony}/photos/{photo.id}", data=data).status_code == 302
+    # The lead is larger than the web size: the page gives the web file's dimensions, not the original's.
+    _upload(client, ceremony, (pictures.jpeg(1600, 1000, seed=1), "p1.jpg"), (pictures.jpeg(seed=2), "p2.jpg"),
+            (pictures.jpeg(seed=3), "p3.jpg"))
+    lead, second, left_out = _event_photos(app, ceremony)
+    _edit_photo(client, ceremony, lead, caption="Gül dəstəsi", caption_en="Laying flowers", credit="A. Məmmədov",
+                in_release="y")
+    _edit_photo(client, ceremony, second, caption="Bir dəqiqəlik sükut", in_release="y")
+    _edit_photo(client, ceremony, left_out, caption="Yalnız işçilər üçün", in_release="")
     key = _publish_ceremony(app, client, login, reference, {"en": "Published words."})
 
     def public(photo, size="web"):
-        return f"{BASE}/press/photos/{photo.id}/{keys[photo.id]}/{size}.jpg"
+        return BASE + _public_photo(photo, size)
 
     html = client.get(f"/press/en/{key}/").get_data(as_text=True)
     page = read_page(html)
     assert page.meta["og:image"] == [public(lead)]
+    with app.app_context():
+        web = db.session.get(EventPhoto, lead.id).file("web")
+        assert (web.width, web.height) == (1280, 800) and (lead.width, lead.height) == (1600, 1000)
+    assert page.meta["og:image:width"] == ["1280"] and page.meta["og:image:height"] == ["800"]
+    assert f'src="{public(lead)}" alt="Laying flowers" width="1280" height="800"' in html
     assert html.index(public(lead)) < html.index("Published words.") < html.index(public(second))
     assert "Laying flowers" in page.words and "Photo: A. Məmmədov" in page.words
     assert "Bir dəqiqəlik sükut" in page.words  # no English caption: the primary language's
     assert public(left_out) not in html and "Yalnız işçilər üçün" not in page.words
 
-    # Signed out, the chosen photos are served; the one left out, the original and a wrong key are not.
-    served = client.get(public(lead).removeprefix(BASE))
+    # Signed out, the chosen photos are served in the web size; the one left out, the other sizes (thumbnail,
+    # print, the original) and a wrong key are not.
+    served = client.get(_public_photo(lead))
     assert served.status_code == 200 and served.headers["Content-Type"] == "image/jpeg"
     assert served.headers["Cache-Control"] == "public, max-age=3600"
-    assert client.get(public(lead).removeprefix(BASE), headers={"If-None-Match": served.headers["ETag"]}
-                      ).status_code == 304
-    for url in (public(left_out), public(lead, "full"), f"/press/photos/{lead.id}/{'0' * 16}/web.jpg"):
-        assert client.get(url.removeprefix(BASE)).status_code == 404, url
+    assert client.get(_public_photo(lead), headers={"If-None-Match": served.headers["ETag"]}).status_code == 304
+    assert client.get(_public_photo(second)).status_code == 200
+    for url in (_public_photo(left_out), _public_photo(lead, "thumb"), _public_photo(lead, "print"),
+                _public_photo(lead, "full"), f"/press/photos/{lead.id}/{'0' * 16}/web.jpg"):
+        assert client.get(url).status_code == 404, url
     # Taken off the page, the release's photos go with it.
     login("press")
     assert unpublish(client, ceremony, "en").status_code == 302
     client.post("/logout")
-    assert client.get(public(lead).removeprefix(BASE)).status_code == 404
+    assert client.get(_public_photo(lead)).status_code == 404
+
+
+def test_photos_added_or_recaptioned_after_publishing_wait_for_publishing_again(app, client, login, reference,
+                                                                               press_on):
+    """The photos are frozen with the version: an organiser (who may not publish) uploading or re-captioning
+    reaches nothing public; the editor says "changed since published"; publishing again shows it."""
+    ceremony = reference.events["ceremony"]
+    login("press")
+    _upload(client, ceremony, (pictures.jpeg(seed=1), "p1.jpg"))
+    (first,) = _event_photos(app, ceremony)
+    _edit_photo(client, ceremony, first, caption="Köhnə", caption_en="The published caption", credit="A. Məmmədov",
+                in_release="y")
+    key = _publish_ceremony(app, client, login, reference, {"en": "Published words."})
+    login("press")
+    assert _state(client, ceremony, "en") == "published"
+    client.post("/logout")
+
+    login("organiser")
+    _upload(client, ceremony, (pictures.jpeg(seed=2), "p2.jpg"))  # chosen for the release by default
+    _, added = _event_photos(app, ceremony)
+    assert added.in_release
+    _edit_photo(client, ceremony, first, caption="Yeni", caption_en="An unpublished caption", credit="B. Əliyev",
+                in_release="y")
+    client.post("/logout")
+
+    html = client.get(f"/press/en/{key}/").get_data(as_text=True)
+    words = read_page(html).words
+    assert "The published caption" in words and "Photo: A. Məmmədov" in words
+    assert "An unpublished caption" not in words and "B. Əliyev" not in words
+    assert _public_photo(added) not in html
+    assert client.get(_public_photo(added)).status_code == 404
+    assert client.get(_public_photo(first)).status_code == 200
+
+    login("press")
+    assert _state(client, ceremony, "en") == "changed"
+    assert publish(app, client, ceremony, "en").status_code == 302
+    assert _state(client, ceremony, "en") == "published"
+    assert _versions(app) == 2
+    # Publishing again what is live, text and photos, changes nothing.
+    assert publish(app, client, ceremony, "en").status_code == 302
+    assert _versions(app) == 2
+    client.post("/logout")
+    html = client.get(f"/press/en/{key}/").get_data(as_text=True)
+    words = read_page(html).words
+    assert "An unpublished caption" in words and "Photo: B. Əliyev" in words
+    assert "The published caption" not in words
+    assert html.index(_public_photo(first)) < html.index(_public_photo(added))
+    assert client.get(_public_photo(added)).status_code == 200
+
+
+def test_a_new_lead_or_a_photo_left_out_waits_for_publishing_again(app, client, login, reference, press_on):
+    ceremony = reference.events["ceremony"]
+    login("press")
+    _upload(client, ceremony, (pictures.jpeg(seed=1), "p1.jpg"), (pictures.jpeg(seed=2), "p2.jpg"))
+    first, second = _event_photos(app, ceremony)
+    key = _publish_ceremony(app, client, login, reference, {"en": "Published words."})
+
+    login("organiser")
+    assert client.post(f"/events/{ceremony}/photos/{second.id}/lead").status_code == 302
+    _edit_photo(client, ceremony, first, in_release="")
+    client.post("/logout")
+    page = read_page(client.get(f"/press/en/{key}/").get_data(as_text=True))
+    assert page.meta["og:image"] == [BASE + _public_photo(first)]  # still the published lead
+    assert client.get(_public_photo(first)).status_code == 200
+
+    login("press")
+    assert _state(client, ceremony, "en") == "changed"
+    assert publish(app, client, ceremony, "en").status_code == 302
+    client.post("/logout")
+    html = client.get(f"/press/en/{key}/").get_data(as_text=True)
+    assert read_page(html).meta["og:image"] == [BASE + _public_photo(second)]
+    assert _public_photo(first) not in html
+    assert client.get(_public_photo(first)).status_code == 404
+
+
+def test_deleting_a_photo_takes_it_off_the_press_page_at_once(app, client, login, reference, press_on):
+    ceremony = reference.events["ceremony"]
+    login("press")
+    _upload(client, ceremony, (pictures.jpeg(seed=1), "p1.jpg"), (pictures.jpeg(seed=2), "p2.jpg"))
+    first, second = _event_photos(app, ceremony)
+    key = _publish_ceremony(app, client, login, reference, {"en": "Published words.", "az": "Dərc olunmuş sözlər."})
+
+    login("organiser")
+    assert client.post(f"/events/{ceremony}/photos/{first.id}/delete", data={"confirmed": "1"}).status_code == 302
+    client.post("/logout")
+    for lang in ("en", "az"):
+        html = client.get(f"/press/{lang}/{key}/").get_data(as_text=True)
+        assert _public_photo(first) not in html
+        assert read_page(html).meta["og:image"] == [BASE + _public_photo(second)]
+    assert client.get(_public_photo(first)).status_code == 404
+    assert client.get(_public_photo(second)).status_code == 200
+    # The page shows what publishing now would: nothing to publish again.
+    login("press")
+    assert _state(client, ceremony, "en") == "published"
+    assert publish(app, client, ceremony, "en").status_code == 302
+    assert _versions(app) == 2

@@ -13,12 +13,16 @@ from types import FrameType
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy.exc import OperationalError
 
 from ..settings import Settings, settings
 from . import mailbox
 
 #: Exit status when the mailbox cannot be read (IMAP_URL unset or wrong, server unreachable, TLS or login refused).
 MAILBOX_UNREADABLE = 2
+#: Exit status when the database failed during the pass (a restart, SQLite locked): rolled back; the messages not
+#: yet moved stay in the folder for the next run.
+DATABASE_UNAVAILABLE = 3
 
 
 @click.command("fetch")
@@ -35,6 +39,10 @@ def fetch_command(watch: bool) -> None:
         except mailbox.MailboxError as error:
             click.echo(f"mail fetch: {error}", err=True)
             raise click.exceptions.Exit(MAILBOX_UNREADABLE) from None
+        except OperationalError as error:
+            click.echo(f"mail fetch: database error, the pass stopped (the rest is left for the next run): "
+                       f"{mailbox.describe_database_error(error)}", err=True)
+            raise click.exceptions.Exit(DATABASE_UNAVAILABLE) from None
         for line in report.errors:
             click.echo(f"  {line}", err=True)
         click.echo(report.summary())

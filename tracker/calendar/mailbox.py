@@ -10,11 +10,12 @@ the move, or another fetcher that got there first) comes back DUPLICATE with its
 where that outcome says. A message another fetcher moved meanwhile has simply gone. Several fetchers may
 therefore read the same mailbox at once. IMAP's MOVE is no compare-and-set (two sessions moving one message at
 the same instant both succeed, leaving two copies), so a fetcher claims each message in the database
-(:mod:`tracker.calendar.claims`) before it downloads it, and only the fetcher holding the claim takes and moves it.
+(:mod:`tracker.calendar.claims`) before it downloads it, and only the fetcher holding the claim takes and moves it
+(it checks, just before the move, that the claim is still its own: a claim is taken over once it has lapsed).
 
 ``mail fetch --watch`` (:func:`watch_mailbox`) repeats the pass: it waits in IMAP IDLE when the server offers
 it (a new message wakes it) and never longer than ``IMAP_POLL_SECONDS``; without IDLE it polls. A dropped
-connection is retried with a growing pause.
+connection, and a database error (a restart, SQLite locked), are retried with a growing pause.
 """
 
 from __future__ import annotations
@@ -32,7 +33,9 @@ from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+from sqlalchemy.exc import OperationalError
 
+from ..extensions import db
 from ..mail.delivery import STARTTLS_WORDS
 from ..models.types import utcnow
 from ..settings import Settings
@@ -49,9 +52,14 @@ MAX_RECONNECT_SECONDS = 300.0
 #: How long a watcher's IDLE runs before one NOOP asks for mail delivered while it started (see ``wait``).
 IDLE_RECHECK_SECONDS = 2.0
 
-#: How long a message another fetcher claimed is given to leave the folder before this one takes it over (the
-#: claimer stopped between its claim and its move). A take and a move take well under a second.
-CLAIM_GRACE_SECONDS = 10
+#: How old a claim must be before another fetcher takes it over (its holder stopped between its claim and its
+#: move, or is so slow that it will not move it any more). Far longer than a holder may need: a 25 MB download,
+#: the IMAP timeout (30 s by default; the grace is at least 5 times the URL's ``timeout``) and SQLite's busy wait
+#: (15 s), and than the clocks of the hosts running fetchers may differ. Like the mail worker's lease.
+CLAIM_GRACE_SECONDS = 300.0
+#: How long a pass waits, at its end, for the messages other fetchers claimed to leave the folder. Those still
+#: there are left to a later pass (of any fetcher), which takes them over once their claim has lapsed.
+SETTLE_SECONDS = 5.0
 
 #: Where a message goes by what taking it decided (``None``: it stays in the folder, unread if it was).
 APPLIED, REFUSED = "applied", "refused"
@@ -218,6 +226,9 @@ class FetchReport:
     too_large: int = 0
     #: Gone between the listing and the download (another fetcher moved it).
     vanished: int = 0
+    #: Claimed by another fetcher and still in the folder when the pass ended, or taken over by one before this
+    #: fetcher's move: left to it, or to a later pass once its claim has lapsed.
+    later: int = 0
     errors: list[str] = field(default_factory=list)
 
     def count(self, outcome: InboxOutcome) -> None:
@@ -231,7 +242,7 @@ class FetchReport:
     def busy(self) -> bool:
         """Whether anything was taken, moved or went wrong (what a watcher reports)."""
         return bool(self.applied or self.refused or self.proposals or self.refreshed or self.duplicates
-                    or self.too_large or self.errors)
+                    or self.too_large or self.later or self.errors)
 
     def summary(self) -> str:
         """One line for the command's output."""
@@ -241,6 +252,8 @@ class FetchReport:
             line += f", {self.duplicates} taken before (moved now)"
         if self.too_large:
             line += f", {self.too_large} too large (left in the folder)"
+        if self.later:
+            line += f", {self.later} claimed by another fetcher (left for a later pass)"
         if self.errors:
             line += f", {len(self.errors)} failed (left in the folder)"
         return line
@@ -254,9 +267,11 @@ class MailboxReader:
     """
 
     def __init__(self, settings: MailboxSettings, *, applied_folder: str, refused_folder: str,
-                 max_bytes: int = MAX_MESSAGE_BYTES, claim_grace: float = CLAIM_GRACE_SECONDS) -> None:
+                 max_bytes: int = MAX_MESSAGE_BYTES, claim_grace: float | None = None,
+                 settle_seconds: float = SETTLE_SECONDS) -> None:
         self.settings = settings
-        self.claim_grace = claim_grace
+        self.claim_grace = max(CLAIM_GRACE_SECONDS, 5 * settings.timeout) if claim_grace is None else claim_grace
+        self.settle_seconds = settle_seconds
         self.wanted = {APPLIED: applied_folder, REFUSED: refused_folder}
         self.max_bytes = max_bytes
         self.client: IMAPClient | None = None
@@ -268,7 +283,7 @@ class MailboxReader:
         self._claimed_elsewhere: list[int] = []
 
     @classmethod
-    def from_settings(cls, settings: Settings, **options: int) -> MailboxReader:
+    def from_settings(cls, settings: Settings, **options: Any) -> MailboxReader:
         """The reader of ``IMAP_URL``; :class:`MailboxError` when it is unset or unreadable."""
         if not settings.imap_url:
             raise MailboxError("IMAP_URL is not set: there is no mailbox to read")
@@ -418,33 +433,54 @@ class MailboxReader:
 
     # Claims ----------------------------------------------------------------------------------------------
 
-    def _claim(self, validity: int, uid: int) -> bool:
-        """Whether this fetcher now holds the claim on ``uid`` (committed at once)."""
+    def _claim(self, validity: int, uid: int) -> str | None:
+        """This fetcher's token for its claim on ``uid`` (committed at once); ``None``: another one holds it."""
         with committed():
             return claims.claim(self._claims_key, validity, uid, now=utcnow(),
                                 grace=timedelta(seconds=self.claim_grace))
 
-    def _release(self, validity: int, uid: int) -> None:
+    def _renew(self, validity: int, uid: int, owner: str) -> bool:
+        """Whether the claim ``owner`` on ``uid`` is still this fetcher's (then renewed, committed at once)."""
+        with committed():
+            return claims.renew(self._claims_key, validity, uid, owner, now=utcnow())
+
+    def _release(self, validity: int, uid: int, owner: str) -> None:
         """Give up the claim on ``uid``, which stays in the folder: the next pass (of any fetcher) takes it."""
         with committed():
-            claims.release(self._claims_key, validity, uid)
+            claims.release(self._claims_key, validity, uid, owner)
+
+    def _held(self, validity: int, uids: list[int]) -> set[int]:
+        """Which of ``uids`` carry a claim that has not lapsed (read in a transaction of its own)."""
+        with committed():
+            return claims.held(self._claims_key, validity, uids, now=utcnow(),
+                               grace=timedelta(seconds=self.claim_grace))
 
     # One message -----------------------------------------------------------------------------------------
 
-    def _moved(self, uid: int, validity: int, destination: str, report: FetchReport) -> None:
-        """Move ``uid`` to the ``destination`` folder; when that fails (the server refuses the folder, say), report
-        it and go on: the message stays in the folder, unclaimed, and a later pass takes it again (DUPLICATE)."""
+    def _moved(self, uid: int, validity: int, owner: str, destination: str, report: FetchReport) -> None:
+        """Move ``uid`` to the ``destination`` folder if the claim ``owner`` is still this fetcher's (else the
+        fetcher that took it over moves it). When the move fails (the server refuses the folder, say), report it
+        and go on: the message stays in the folder, unclaimed, and a later pass takes it again (DUPLICATE)."""
         try:
-            self._move(uid, self.folder(destination))
+            folder = self.folder(destination)
+            if not self._renew(validity, uid, owner):
+                log.warning("message %s of %s: another fetcher took over the claim before the move: left to it",
+                            uid, self.settings.folder)
+                report.later += 1
+                return
+            self._move(uid, folder)
         except MailboxError as error:
             log.warning("message %s of %s stays in the folder, tried again next pass: %s",
                         uid, self.settings.folder, error)
             report.errors.append(f"message {uid}: {error}")
-            self._release(validity, uid)
+            self._release(validity, uid, owner)
 
-    def _take(self, uid: int, validity: int, report: FetchReport, *, claimed: bool = False) -> None:
-        """Claim ``uid`` (unless ``claimed``), download it, take it, move it by the outcome."""
-        if not claimed and not self._claim(validity, uid):
+    def _take(self, uid: int, validity: int, report: FetchReport, *, owner: str | None = None) -> None:
+        """Claim ``uid`` (unless ``owner`` says this fetcher holds it), download it, take it, move it by the
+        outcome."""
+        if owner is None:
+            owner = self._claim(validity, uid)
+        if owner is None:
             self._claimed_elsewhere.append(uid)  # another fetcher is on it: see :meth:`_settle`
             return
         client = self.session
@@ -455,7 +491,7 @@ class MailboxReader:
             if self._gone(uid, error):
                 report.vanished += 1
                 return
-            self._release(validity, uid)
+            self._release(validity, uid, owner)
             raise MailboxError(f"cannot download message {uid}: {_describe(error)}") from error
         if not fetched or not fetched.get(b"BODY[]"):  # Dovecot sends NIL for one expunged meanwhile
             report.vanished += 1
@@ -470,7 +506,7 @@ class MailboxReader:
             log.exception("message %s of %s could not be taken", uid, self.settings.folder)
             report.errors.append(f"message {uid}: {error.__class__.__name__}: {error}")
             with contextlib.suppress(Exception):  # the database may be the trouble: the claim then lapses
-                self._release(validity, uid)
+                self._release(validity, uid, owner)
             return
         report.count(result.outcome)
         outcome = result.first_outcome if result.outcome is InboxOutcome.DUPLICATE else result.outcome
@@ -480,33 +516,37 @@ class MailboxReader:
             # meanwhile (taken again next pass): unclaimed, so that any fetcher's next pass may look again.
             if result.outcome is not InboxOutcome.RETRY:
                 self._left.add((validity, uid))
-            self._release(validity, uid)
+            self._release(validity, uid, owner)
             return
-        self._moved(uid, validity, destination, report)
+        self._moved(uid, validity, owner, destination, report)
 
     def _settle(self, validity: int, should_stop: Callable[[], bool], report: FetchReport) -> None:
-        """Wait for the messages another fetcher claimed to leave the folder; take those still there once their
-        claim is released or older than :attr:`claim_grace` (their fetcher stopped before its move)."""
+        """Wait a little (:attr:`settle_seconds`) for the messages other fetchers claimed to leave the folder;
+        take those still there whose claim was released or has lapsed (their fetcher stopped before its move).
+        The claims are read, not written, while they hold; the messages still claimed at the end are left to a
+        later pass."""
         pending, self._claimed_elsewhere = self._claimed_elsewhere, []
         client = self.session
-        deadline = time.monotonic() + self.claim_grace + 1
+        deadline = time.monotonic() + self.settle_seconds
         while pending and not should_stop():
             client.noop()  # hear of expunges by other sessions
             present = set(client.search(["UID", ",".join(str(uid) for uid in pending)]))
+            pending = [uid for uid in pending if uid in present]
+            held = self._held(validity, pending)
             waiting = []
             for uid in pending:
-                if uid not in present:
-                    continue
-                if not self._claim(validity, uid):
+                owner = None if uid in held else self._claim(validity, uid)
+                if owner is None:
                     waiting.append(uid)
                     continue
                 log.warning("message %s of %s was claimed by another fetcher that did not move it: taken now",
                             uid, self.settings.folder)
-                self._take(uid, validity, report, claimed=True)
+                self._take(uid, validity, report, owner=owner)
             pending = waiting
             if not pending or time.monotonic() >= deadline:
                 break
             time.sleep(0.2)
+        report.later += len(pending)
 
     # Waiting ---------------------------------------------------------------------------------------------
 
@@ -553,8 +593,9 @@ class MailboxReader:
             client.idle_done()
 
 
-def fetch_mailbox(settings: Settings, **options: int) -> FetchReport:
-    """One pass over the mailbox of ``IMAP_URL`` (``flask mail fetch``)."""
+def fetch_mailbox(settings: Settings, **options: Any) -> FetchReport:
+    """One pass over the mailbox of ``IMAP_URL`` (``flask mail fetch``). A database error (SQLAlchemy's
+    ``OperationalError``) ends it, rolled back."""
     with MailboxReader.from_settings(settings, **options) as reader:
         return reader.fetch()
 
@@ -563,7 +604,8 @@ def watch_mailbox(settings: Settings, *, stop: threading.Event,
                   on_report: Callable[[FetchReport], None] | None = None) -> None:
     """Pass over the mailbox, wait for news, again, until ``stop`` is set (``flask mail fetch --watch``).
 
-    A lost connection (or a server that cannot be reached) is retried after 1, 2, 4 … seconds, at most
+    A lost connection (or a server that cannot be reached), and a database error (a restart, SQLite locked: the
+    session is rolled back and the IMAP session closed), are retried after 1, 2, 4 … seconds, at most
     :data:`MAX_RECONNECT_SECONDS`; a successful session starts the count again.
     """
     reader = MailboxReader.from_settings(settings)  # a bad IMAP_URL ends the watch at once
@@ -580,6 +622,19 @@ def watch_mailbox(settings: Settings, *, stop: threading.Event,
                     if not stop.is_set():
                         reader.wait(poll, stop)
         except (MailboxError, OSError, IMAPClientError) as error:
-            log.warning("mailbox %s: %s; trying again in %g s", reader.settings.display(), _describe(error), pause)
-            stop.wait(pause)
-            pause = min(pause * 2, MAX_RECONNECT_SECONDS)
+            reason = _describe(error)
+        except OperationalError as error:  # like a lost connection: the IMAP session is closed too
+            with contextlib.suppress(Exception):  # a connection gone for good is replaced by the pool
+                db.session.rollback()
+            reason = f"database error: {describe_database_error(error)}"
+        else:
+            continue  # stopped
+        log.warning("mailbox %s: %s; trying again in %g s", reader.settings.display(), reason, pause)
+        stop.wait(pause)
+        pause = min(pause * 2, MAX_RECONNECT_SECONDS)
+
+
+def describe_database_error(error: OperationalError) -> str:
+    """The driver's reason for a database error, on one line (without the statement and its parameters)."""
+    text = str(error.orig if error.orig is not None else error).strip()
+    return text.splitlines()[0] if text else error.__class__.__name__

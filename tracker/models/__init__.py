@@ -9,7 +9,7 @@ from .outbox import OutboxMessage
 from .pages import CachedPage
 from .people import Person, Venue
 from .photos import EventPhoto, PhotoFile, PhotoSize
-from .publications import ReleasePublication, publication_key
+from .publications import ReleasePublication, ReleasePublicationPhoto, publication_key
 from .reports import Report
 from .tokens import ApiToken
 from .units import Unit
@@ -41,6 +41,7 @@ __all__ = [
     "PhotoFile",
     "PhotoSize",
     "ReleasePublication",
+    "ReleasePublicationPhoto",
     "Report",
     "Role",
     "Series",

@@ -110,10 +110,12 @@ UNRELATED_TABLES = frozenset(
     {"feed_validators", "feed_generations", "event_components", "page_cache", "audit_entries", "api_tokens",
      "idempotent_requests", "mailbox_claims"}
 )
-#: Tables pages show (who answered, whether an email went out, what the organiser's mailbox brought) but no feed
-#: does: they move the pages' count only, so a mail worker sending emails or a mailbox fetcher recording a refused
-#: reply leaves every feed's validators standing.
-PAGE_ONLY_TABLES = frozenset({"users", "outbox_messages", "mailbox_messages"})
+#: Tables pages show (who answered, whether an email went out, what the organiser's mailbox brought, an event's
+#: photos, which releases are published) but no feed does: they move the pages' count only, so a mail worker
+#: sending emails, a mailbox fetcher recording a refused reply, a photo upload or a publish leaves every feed's
+#: validators standing.
+PAGE_ONLY_TABLES = frozenset({"users", "outbox_messages", "mailbox_messages", "event_photos", "photo_files",
+                              "release_publications", "release_publication_photos"})
 
 
 def _counters(table_name: str | None) -> set[int]:

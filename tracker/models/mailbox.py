@@ -97,8 +97,10 @@ class MailboxClaim(Model):
     IMAP has no compare-and-set for a move (two sessions moving one message at once both succeed, leaving two
     copies) and servers' conditional STORE is not one either under load, so the database decides: the fetcher
     whose INSERT of the row succeeds takes and moves the message; a claim older than the grace is taken over
-    with a conditional UPDATE (its fetcher stopped). A message is named by its folder and UIDVALIDITY/UID,
-    which a server never gives to another message. Rows go a day after their claim. In ``feeds.UNRELATED_TABLES``.
+    with a conditional UPDATE that gives it a new ``owner`` (its fetcher stopped or is too slow). The holder
+    renews the claim just before its move and releases it, both only while ``owner`` is still its token. A
+    message is named by its folder and UIDVALIDITY/UID, which a server never gives to another message. Rows go a
+    day after their claim. In ``feeds.UNRELATED_TABLES``.
     """
 
     __tablename__ = "mailbox_claims"
@@ -107,6 +109,9 @@ class MailboxClaim(Model):
     mailbox: Mapped[str] = mapped_column(String(64), primary_key=True)
     uid_validity: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     uid: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    #: The holder's token (32 random hex digits, new with each claim and each takeover).
+    owner: Mapped[str] = mapped_column(String(32))
+    #: When the claim was made, taken over or renewed (the holder renews it just before its move).
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
 
     def __repr__(self) -> str:

@@ -11,6 +11,11 @@ again adds a new row with the next ``number``. ``live`` is true on the one row p
 public page shows (the latest, not withdrawn) while its subject is fit for the press (an event scheduled or
 held, a series with such an event: ``tracker.reports.publishing.shown``), so the public list reads an index,
 whatever the history.
+
+Each version of an event's release also freezes its photos (:class:`ReleasePublicationPhoto`): which ones, in
+which order, the lead, and the caption and credit line in the version's language. The public page shows and
+serves only those, so an upload or a re-captioning reaches it only by publishing again. Deleting a photo is the
+one change that is immediate (a takedown): its frozen rows go with it by the foreign key's cascade.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from .constraints import in_range
 from .types import UTCDateTime, utcnow
 
 if TYPE_CHECKING:
+    from .photos import EventPhoto
     from .users import User
 
 
@@ -75,6 +81,48 @@ class ReleasePublication(Model):
 
     published_by: Mapped[User | None] = relationship(foreign_keys=[published_by_id])
     withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
+    #: The photos frozen with this version, in the release's order (the lead first).
+    photos: Mapped[list[ReleasePublicationPhoto]] = relationship(
+        order_by="ReleasePublicationPhoto.position", cascade="all, delete-orphan", passive_deletes=True,
+        back_populates="publication",
+    )
 
     def __repr__(self) -> str:
         return f"<ReleasePublication {self.key}/{self.language} #{self.number}>"
+
+
+class ReleasePublicationPhoto(Model):
+    """One photo frozen with a published version: its place in the release (1 is the lead, on top), and its
+    caption and credit line as the release printed them in the version's language.
+
+    Goes with its version, and with its photo when that is deleted (the one change to the public page that does
+    not wait for publishing again: a takedown). The picture's files are the photo's own (made once at upload,
+    never changed), so only what staff can edit afterwards is copied here."""
+
+    __tablename__ = "release_publication_photos"
+    __table_args__ = (
+        UniqueConstraint("publication_id", "position"),
+        in_range("position", 1, name="position_positive"),
+    )
+
+    #: The foreign key is named by hand: the naming convention's name would be longer than PostgreSQL's 63.
+    publication_id: Mapped[int] = mapped_column(
+        ForeignKey("release_publications.id", ondelete="CASCADE", name="fk_release_publication_photos_publication"),
+        primary_key=True)
+    #: Indexed: the public photo address looks its photo up here, and a photo's deletion cascades through it.
+    photo_id: Mapped[int] = mapped_column(ForeignKey("event_photos.id", ondelete="CASCADE"), primary_key=True,
+                                          index=True)
+    #: 1-based place in the release's order (``tracker.photos.services.release_order``: the lead first).
+    position: Mapped[int]
+    #: The photo the release opened with (position 1 when frozen).
+    is_lead: Mapped[bool] = mapped_column(default=False)
+    #: The caption in the version's language as the release showed it (else the primary language's); may be empty.
+    caption: Mapped[str] = mapped_column(Text, default="")
+    #: The credit line in the version's language ("Photo: …"); empty without a credit.
+    credit: Mapped[str] = mapped_column(Text, default="")
+
+    publication: Mapped[ReleasePublication] = relationship(back_populates="photos")
+    photo: Mapped[EventPhoto] = relationship()
+
+    def __repr__(self) -> str:
+        return f"<ReleasePublicationPhoto {self.publication_id}/{self.photo_id} #{self.position}>"

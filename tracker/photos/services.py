@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from ..extensions import db
@@ -110,8 +111,16 @@ def add_photos(event: Event, uploads: Iterable[Upload], user: User | None, *, ma
             credit="", original_filename=name, content_hash=content_hash, width=processed.width,
             height=processed.height, created_by_id=user.id if user is not None else None, translations={},
         )
-        db.session.add(photo)
-        db.session.flush()  # the photo's id names its files in the filesystem backend
+        try:
+            # In a savepoint: another request (a double submit, a second tab) may have added the same file
+            # since the check above; the unique (event, content) constraint then refuses this one alone.
+            with db.session.begin_nested():
+                db.session.add(photo)
+                db.session.flush()  # the photo's id names its files in the filesystem backend
+        except IntegrityError:
+            result.refused.append((name, "duplicate"))
+            hashes.add(content_hash)
+            continue
         for derived in processed.files:
             row = PhotoFile(photo_id=photo.id)
             backend.save(row, derived)

@@ -27,10 +27,9 @@ from werkzeug.wrappers import Response
 
 from ..auth.access import public
 from ..bounds import RECORD_ID, parse_number
-from ..models import ReleasePublication
+from ..models import PhotoSize, ReleasePublication
 from ..photos.serving import photo_response
 from ..reports import publishing
-from ..reports.content import photo_credit
 from ..reports.phrases import REPORT_LANGUAGES
 from ..settings import settings, site_path
 from .feed import FeedEntry, FeedHead, build_feed
@@ -43,8 +42,9 @@ OG_LOCALES = {"az": "az_AZ", "ru": "ru_RU", "en": "en_GB"}
 DESCRIPTION_LENGTH = 300
 #: Keys are :func:`tracker.models.publication_key`'s: ``event-12``, ``series-3``.
 KEY_PATTERN = re.compile(r"(event|series)-[1-9][0-9]{0,17}")
-#: The sizes of a photo the press page serves (the full-size original is in the press kit, for staff).
-PUBLIC_PHOTO_SIZES = frozenset({"thumb", "web", "print"})
+#: The sizes of a photo the press page serves: the one its pages show (and ``og:image``). The others (thumbnail,
+#: print, the full-size original) are for staff: the print and full sizes are in the press kit.
+PUBLIC_PHOTO_SIZES = frozenset({PhotoSize.WEB.value})
 #: How long anyone may cache a public photo: its address changes with its content, but a photo taken off the
 #: release (or the release off the page) should leave shared caches within the hour.
 PHOTO_CACHE_CONTROL = "public, max-age=3600"
@@ -164,10 +164,12 @@ def release(lang: str, key: str) -> Response:
     assert row is not None
     languages = [code for code in publishing.live_languages(key) if code in _languages()]
     alternates = [(code, release_url(code, key)) for code in languages]
+    # As frozen with this version: caption and credit line in its language; the web file's own dimensions.
     photos = [
-        (photo.text("caption", lang), photo_credit(photo.credit, lang), photo.width, photo.height,
-         public_url("press.photo", photo_id=photo.id, key=photo.key, size="web"))
-        for photo in publishing.public_photos(row)
+        (frozen.caption, frozen.credit, web.width, web.height,
+         public_url("press.photo", photo_id=frozen.photo_id, key=frozen.photo.key, size=PhotoSize.WEB.value))
+        for frozen in publishing.public_photos(row)
+        if (web := frozen.photo.file(PhotoSize.WEB)) is not None
     ]
     page = _render(
         "press/release.html", lang,
@@ -217,7 +219,8 @@ def feed(lang: str) -> Response:
 @bp.route("/photos/<int:photo_id>/<key>/<size>.jpg")
 @public
 def photo(photo_id: int, key: str, size: str) -> Response:
-    """A photo of a release on the press page (404 for any other photo, and for the full-size original)."""
+    """A photo of a release on the press page, frozen with a version it shows, in the web size only (404 for any
+    other photo or size)."""
     shown_photo = publishing.public_photo(photo_id) if size in PUBLIC_PHOTO_SIZES else None
     if shown_photo is None or shown_photo.key != key:
         _not_found()

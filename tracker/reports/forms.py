@@ -13,7 +13,24 @@ from ..forms import BaseForm
 MAX_SUMMARY_LENGTH = 20_000
 
 
-class PressSummaryForm(BaseForm):
+class _ShownVersionForm(BaseForm):
+    """A form posted from a page that showed one version of the press text: ``version`` is its
+    ``Report.version``, empty when the page showed no text."""
+
+    version = HiddenField()
+
+    def validate_version(self, field: Field) -> None:
+        """Empty or a positive whole number (the form was not fiddled with)."""
+        if field.data and parse_number(str(field.data), RECORD_ID) is None:
+            raise ValidationError(_l("The form is damaged; reload the page."))
+
+    @property
+    def expected_version(self) -> int | None:
+        """The version the page showed, ``None`` when it showed no text."""
+        return parse_number(self.version.data, RECORD_ID) if self.version.data else None
+
+
+class PressSummaryForm(_ShownVersionForm):
     """The press text of an event or series in one language.
 
     ``version`` is the ``Report.version`` the editor was opened on, empty while there was no text: the
@@ -25,33 +42,10 @@ class PressSummaryForm(BaseForm):
         validators=[Length(max=MAX_SUMMARY_LENGTH, message=_l("Keep the text under %(max)d characters."))],
         render_kw={"rows": 14},
     )
-    version = HiddenField()
-
-    def validate_version(self, field: Field) -> None:
-        """Empty or a positive whole number (the form was not fiddled with)."""
-        if field.data and parse_number(str(field.data), RECORD_ID) is None:
-            raise ValidationError(_l("The form is damaged; reload the page."))
-
-    @property
-    def expected_version(self) -> int | None:
-        """The version the text is based on, ``None`` when the editor was opened on no text."""
-        return parse_number(self.version.data, RECORD_ID) if self.version.data else None
 
 
-class PublishForm(BaseForm):
-    """Publish the press text of one language as it was shown: ``version`` is its ``Report.version``."""
-
-    version = HiddenField()
-
-    def validate_version(self, field: Field) -> None:
-        """Empty (no text was shown) or a positive whole number (the form was not fiddled with)."""
-        if field.data and parse_number(str(field.data), RECORD_ID) is None:
-            raise ValidationError(_l("The form is damaged; reload the page."))
-
-    @property
-    def expected_version(self) -> int | None:
-        """The version of the press text the page showed."""
-        return parse_number(self.version.data, RECORD_ID) if self.version.data else None
+class PublishForm(_ShownVersionForm):
+    """Publish the press text of one language as it was shown."""
 
 
 class UnpublishForm(BaseForm):

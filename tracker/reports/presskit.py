@@ -2,20 +2,28 @@
 
 Layout::
 
-    az/<release>.pdf  az/<release>.docx  az/<release>.md  az/captions.txt  az/<attendance sheet>.xlsx
+    az/<release>.pdf  az/<release>.docx  az/<release>.md  az/captions.txt  az/<attendance figures>.csv
     ru/…              en/…
     photos/01-<name>.jpg  photos/02-<name>.jpg  …   (full resolution, metadata removed)
 
-``captions.txt`` lists each photo's file name, its caption in that language and its credit line.
+``captions.txt`` lists each photo's file name, its caption in that language and its credit line. The figures
+file holds the attendance the release states (units, people, and where the figures come from) — never the
+attendance sheet, whose unit rows name delegates and staff.
 """
 
 from __future__ import annotations
 
+import csv
 import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from io import BytesIO
+from io import BytesIO, StringIO
+
+from flask_babel import gettext as _
+
+from ..vocabulary import in_language
+from .content import Attendance, slug
 
 #: Already compressed: stored as they are (deflating them again costs time and saves nothing).
 _STORED = (".jpg", ".pdf", ".docx", ".xlsx")
@@ -50,6 +58,27 @@ def captions_text(photos: Sequence[KitPhoto], language: str) -> str:
         lines += [text for text in (photo.captions.get(language, ""), photo.credits.get(language, "")) if text]
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def kit_words(language: str) -> tuple[str, str]:
+    """The words in ``language`` the kit's file names start with: the figures file's and the kit's own, as a
+    file name part (see :func:`.content.slug`)."""
+    with in_language(language):
+        return slug(_("Attendance figures")), slug(_("Press kit"))
+
+
+def build_figures_csv(attendance: Attendance, language: str) -> bytes:
+    """The attendance figures a release states, as a CSV in ``language`` (UTF-8 with a byte-order mark, as the
+    attendance sheets): a heading row and one row of figures."""
+    with in_language(language):
+        headers = (_("Units"), _("People"), _("Source of the figures"))
+        source = (_("as recorded at the event.") if attendance.recorded
+                  else _("from “attending” answers, as no attendance has been recorded yet."))
+    buffer = StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(headers)
+    writer.writerow([attendance.units, attendance.people, source])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
 def build_press_kit(files: Sequence[KitFile], photos: Sequence[KitPhoto], languages: Sequence[str],

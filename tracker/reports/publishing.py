@@ -3,9 +3,13 @@
 A release (the press text of an event or a series, in one language) is a draft until press staff publish it.
 Publishing copies what the public page prints — title, kicker, dateline, lead (date, place, who presided) and
 the press text of that language — into a new :class:`ReleasePublication` row: a frozen version with who, when
-and its number. A later edit of the press text (or of the event's title, date or place) makes the release
-"changed since published" until it is published again. Unpublishing marks the live version withdrawn; no row
-is ever deleted. Nothing about invitations, answers or attendance is copied. See docs/press.md.
+and its number, and the event's photos chosen for the release as that language's release shows them (order,
+lead, caption, credit line: :class:`ReleasePublicationPhoto`). A later edit of the press text, of the event's
+title, date or place, or of the release's photos makes the release "changed since published" until it is
+published again; the public page shows and serves only the frozen photos. Deleting a photo is the one change
+that reaches the public page at once (a takedown: its frozen rows go with it). Unpublishing marks the live
+version withdrawn; no version is ever deleted. Nothing about invitations, answers or attendance is copied. See
+docs/press.md.
 
 The public page shows a live version only while its subject is fit for the press: an event scheduled or held
 (:data:`PRESS_STATUSES`), a series with at least one such event. A release whose event is cancelled or set
@@ -28,12 +32,22 @@ from sqlalchemy.orm import joinedload
 from ..events.visibility import PRESS_STATUSES
 from ..extensions import db
 from ..i18n import primary_language
-from ..models import Event, EventPhoto, ReleasePublication, Report, Role, Series, User, publication_key
+from ..models import (
+    Event,
+    EventPhoto,
+    ReleasePublication,
+    ReleasePublicationPhoto,
+    Report,
+    Role,
+    Series,
+    User,
+    publication_key,
+)
 from ..models.types import utcnow
 from ..photos import services as photo_services
 from ..settings import Settings
 from .phrases import REPORT_LANGUAGES
-from .services import event_release, press_summary, release_event_count, series_release
+from .services import event_release, press_summary, release_event_count, release_photos, series_release
 
 #: Who may publish and unpublish releases: press staff and administrators (organisers write and preview).
 PUBLISHERS = (Role.ADMIN, Role.PRESS)
@@ -77,6 +91,16 @@ NOT_PUBLISHED = _l("This release is not on the press page.")
 
 
 @dataclass(frozen=True)
+class FrozenPhoto:
+    """A photo as a published version keeps it; its place is its index in :attr:`FrozenRelease.photos` (the lead
+    first)."""
+
+    photo_id: int
+    caption: str
+    credit: str
+
+
+@dataclass(frozen=True)
 class FrozenRelease:
     """What a published version keeps: the public page's whole content."""
 
@@ -86,6 +110,7 @@ class FrozenRelease:
     lead: str
     body: str
     first_day: date | None
+    photos: tuple[FrozenPhoto, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -121,9 +146,18 @@ def _check_language(language: str) -> None:
 
 def frozen_release(subject: Event | Series, language: str, report: Report | None, settings: Settings,
                    now: datetime | None = None) -> FrozenRelease:
-    """What publishing ``subject`` in ``language`` now would freeze; the body is that language's own text."""
-    release = (event_release(subject, language, settings, now) if isinstance(subject, Event)
-               else series_release(subject, language, settings, now))
+    """What publishing ``subject`` in ``language`` now would freeze; the body is that language's own text, the
+    photos those the release carries (an event's chosen ones, the lead first) captioned as it captions them."""
+    photos: tuple[FrozenPhoto, ...] = ()
+    if isinstance(subject, Event):
+        chosen = photo_services.release_order(photo_services.event_photos(subject))
+        # No size: nothing is read of the files and no photo is left out, so the list pairs with ``chosen``.
+        pictures = release_photos(subject, language, settings, None, loaded=(chosen, {}), link=lambda photo: "")
+        photos = tuple(FrozenPhoto(photo.id, picture.caption, picture.credit)
+                       for photo, picture in zip(chosen, pictures, strict=True))
+        release = event_release(subject, language, settings, now, photos=pictures)
+    else:
+        release = series_release(subject, language, settings, now)
     return FrozenRelease(
         title=release.headline,
         kicker=release.kicker,
@@ -131,11 +165,15 @@ def frozen_release(subject: Event | Series, language: str, report: Report | None
         lead=release.lead,
         body=report.body.strip() if report is not None else "",
         first_day=release.first_day,
+        photos=photos,
     )
 
 
 def _frozen_of(row: ReleasePublication) -> FrozenRelease:
-    return FrozenRelease(row.title, row.kicker, row.dateline, row.lead, row.body, row.first_day)
+    """What ``row`` froze. A photo deleted since is gone from both sides (its frozen row with it), so deleting
+    one leaves the release as published."""
+    photos = tuple(FrozenPhoto(photo.photo_id, photo.caption, photo.credit) for photo in row.photos)
+    return FrozenRelease(row.title, row.kicker, row.dateline, row.lead, row.body, row.first_day, photos)
 
 
 def has_title(subject: Event | Series, language: str) -> bool:
@@ -264,6 +302,9 @@ def publish(subject: Event | Series, language: str, user: User, expected_version
         published_by=user,
         published_at=now,
         live=True,
+        photos=[ReleasePublicationPhoto(photo_id=photo.photo_id, position=position, is_lead=position == 1,
+                                        caption=photo.caption, credit=photo.credit)
+                for position, photo in enumerate(frozen.photos, start=1)],
     )
     if isinstance(subject, Event):
         row.event_id = subject.id
@@ -337,19 +378,27 @@ def live_release(language: str, key: str) -> ReleasePublication | None:
     return db.session.execute(query).scalars().first()
 
 
-def public_photos(row: ReleasePublication) -> list[EventPhoto]:
-    """The photos the press page shows with ``row``: its event's photos chosen for the release, lead first, as they
-    are now. Photos are not frozen with the text: unchecking one takes it off the press page at once."""
-    event = db.session.get(Event, row.event_id) if row.event_id is not None else None
-    return photo_services.release_order(photo_services.event_photos(event)) if event is not None else []
+def public_photos(row: ReleasePublication) -> list[ReleasePublicationPhoto]:
+    """The photos the press page shows with ``row``: those frozen with it, in its order (the lead first), with
+    their frozen caption and credit line and their photo (and its files' rows) loaded. What staff changed since
+    waits for publishing again; a photo deleted since is gone (its frozen row went with it)."""
+    query = (
+        db.select(ReleasePublicationPhoto)
+        .where(ReleasePublicationPhoto.publication_id == row.id)
+        .options(joinedload(ReleasePublicationPhoto.photo).selectinload(EventPhoto.files))
+        .order_by(ReleasePublicationPhoto.position)
+    )
+    return list(db.session.execute(query).scalars())
 
 
 def public_photo(photo_id: int) -> EventPhoto | None:
-    """The photo ``photo_id`` if the press page shows it: chosen for the release of an event whose release is on
-    the press page in some language; ``None`` otherwise (nothing else of the staff's photos is public)."""
+    """The photo ``photo_id`` if the press page shows it: frozen with a version that the page shows
+    (:func:`shown`) in some language; ``None`` otherwise (nothing else of the staff's photos is public: not one
+    uploaded or chosen since, nor one only an older or withdrawn version carried)."""
     query = db.select(EventPhoto).where(
-        EventPhoto.id == photo_id, EventPhoto.in_release.is_(True),
-        exists().where(ReleasePublication.event_id == EventPhoto.event_id, shown()),
+        EventPhoto.id == photo_id,
+        exists().where(ReleasePublicationPhoto.photo_id == EventPhoto.id,
+                       ReleasePublicationPhoto.publication_id == ReleasePublication.id, shown()),
     )
     return db.session.execute(query).scalars().first()
 

@@ -35,7 +35,7 @@ from .markdown import build_release_markdown
 from .pdf import build_release_pdf
 from .phrases import REPORT_LANGUAGES
 from .presskit import PHOTOS_FOLDER as PRESS_KIT_PHOTOS
-from .presskit import KitFile, KitPhoto, build_press_kit
+from .presskit import KitFile, KitPhoto, build_figures_csv, build_press_kit, kit_words
 from .sheets import AttendanceSheet, build_attendance_csv, build_attendance_sheet, build_attendance_xlsx
 
 
@@ -321,11 +321,15 @@ def render_release(release: PressRelease, fmt: str) -> bytes:
 PRESS_KIT_FORMATS = ("pdf", "docx", "md")
 
 
-def press_kit(event: Event, settings: Settings, now: datetime | None = None) -> tuple[bytes, str, str]:
-    """The press kit ZIP of ``event`` (see :mod:`.presskit`) and its file name stems (UTF-8 and ASCII).
+def press_kit(event: Event, settings: Settings, language: str, now: datetime | None = None
+              ) -> tuple[bytes, str, str]:
+    """The press kit ZIP of ``event`` (see :mod:`.presskit`) and its file name stems (UTF-8 and ASCII), named in
+    the export ``language`` as the other exports are (it holds every language).
 
     The photos and their bytes are read once (each size once) and handed to every release; a photo whose
-    full-size file is missing is left out of the kit (and logged). Markdown links the kit's own photo files."""
+    full-size file is missing is left out of the kit (and logged). Markdown links the kit's own photo files.
+    The releases are the current text, as every export (docs/photos.md); with them go the attendance figures
+    each release states, not the attendance sheet (its rows name delegates and staff)."""
     now = now or utcnow()
     chosen = photo_services.release_order(photo_services.event_photos(event))
     full = dict(photo_services.photos_with_bytes(chosen, PhotoSize.FULL))
@@ -337,8 +341,8 @@ def press_kit(event: Event, settings: Settings, now: datetime | None = None) -> 
         names[photo.id] = f"{index:02d}-{stem}.{EXTENSION}"
         photos.append(KitPhoto(
             filename=names[photo.id], data=full[photo],
-            captions={language: photo.text("caption", language) for language in REPORT_LANGUAGES},
-            credits={language: photo_credit(photo.credit, language) for language in REPORT_LANGUAGES},
+            captions={code: photo.text("caption", code) for code in REPORT_LANGUAGES},
+            credits={code: photo_credit(photo.credit, code) for code in REPORT_LANGUAGES},
         ))
     sizes = {size for size in (RELEASE_PHOTO_SIZES[fmt] for fmt in PRESS_KIT_FORMATS) if size is not None}
     pictures: dict[PhotoSize | None, dict[int, bytes]] = {None: {}}
@@ -349,20 +353,22 @@ def press_kit(event: Event, settings: Settings, now: datetime | None = None) -> 
         return f"../{PRESS_KIT_PHOTOS}/{names[photo.id]}"  # from <language>/ to the photo beside it in the ZIP
 
     files: list[KitFile] = []
-    for language in REPORT_LANGUAGES:
+    for code in REPORT_LANGUAGES:
         for fmt in PRESS_KIT_FORMATS:
             size = RELEASE_PHOTO_SIZES[fmt]
-            release_pictures = release_photos(event, language, settings, size, link=kit_link,
+            release_pictures = release_photos(event, code, settings, size, link=kit_link,
                                               loaded=(chosen, pictures[size]))
-            release = event_release(event, language, settings, now, photos=release_pictures)
-            files.append(KitFile(f"{language}/{release.filename_stem}.{fmt}", render_release(release, fmt)))
-        sheet = attendance_sheet(event, language, settings)
-        files.append(KitFile(f"{language}/{sheet.filename_stem}.xlsx", render_sheet(sheet, "xlsx")))
+            release = event_release(event, code, settings, now, photos=release_pictures)
+            files.append(KitFile(f"{code}/{release.filename_stem}.{fmt}", render_release(release, fmt)))
+        [section] = release.sections  # an event's release: one section, whose figures its text states
+        figures_word, _kit_word = kit_words(code)
+        files.append(KitFile(f"{code}/{figures_word}_{release.filename_stem}.csv",
+                             build_figures_csv(section.attendance, code)))
     data = build_press_kit(files, photos, REPORT_LANGUAGES, now)
-    # "Title_2012-02-25_press-kit": the place of the language in a release's name says what the file is.
-    stem, ascii_stem = file_stems(event.text("title", settings.content_language), ascii_title(event),
-                                  event.local_days[0], "press-kit", f"event-{event.id}")
-    return data, stem, ascii_stem
+    # "Mətbuat-dəsti_Title_2012-02-25_az": named as the attendance sheets are (the word first, in the language).
+    stem, ascii_stem = file_stems(event.text("title", language), ascii_title(event), event.local_days[0],
+                                  language, f"event-{event.id}")
+    return data, f"{kit_words(language)[1]}_{stem}", f"press-kit_{ascii_stem}"
 
 
 def attendance_sheet(event: Event, language: str, settings: Settings, unit_id: int | None = None

@@ -137,9 +137,11 @@ def attendance_sheet(event_id: int, fmt: str) -> Response:
 @roles_required(*STAFF)
 def press_kit(event_id: int) -> Response:
     """One ZIP for a journalist: the release in every language as PDF, DOCX and Markdown, the chosen photos at
-    full resolution with their captions per language, and the attendance sheet (docs/photos.md)."""
+    full resolution with their captions per language, and the attendance figures (docs/photos.md); named in
+    ``?lang=``."""
+    language = _export_language()
     event = _reportable_event(event_id)
-    data, stem, ascii_stem = services.press_kit(event, settings())
+    data, stem, ascii_stem = services.press_kit(event, settings(), language)
     return _file_response(data, services.PRESS_KIT_FORMAT, stem, ascii_stem)
 
 

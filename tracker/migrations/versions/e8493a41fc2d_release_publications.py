@@ -75,9 +75,38 @@ def upgrade():
     op.create_index(op.f("ix_release_publications_withdrawn_by_id"), "release_publications", ["withdrawn_by_id"])
     op.create_index("ix_release_publications_listing", "release_publications", ["language", "live", "id"])
     op.create_index("ix_release_publications_withdrawals", "release_publications", ["language", "withdrawn_at"])
+    op.create_table(
+        "release_publication_photos",
+        sa.Column("publication_id", sa.Integer(), nullable=False),
+        sa.Column("photo_id", sa.Integer(), nullable=False),
+        sa.Column("position", sa.Integer(), nullable=False),
+        sa.Column("is_lead", sa.Boolean(), nullable=False),
+        sa.Column("caption", sa.Text(), nullable=False),
+        sa.Column("credit", sa.Text(), nullable=False),
+        sa.CheckConstraint(
+            "position IS NULL OR position >= 1", name=op.f("ck_release_publication_photos_position_positive")
+        ),
+        sa.ForeignKeyConstraint(
+            ["publication_id"], ["release_publications.id"],
+            name="fk_release_publication_photos_publication", ondelete="CASCADE",
+        ),
+        sa.ForeignKeyConstraint(
+            ["photo_id"], ["event_photos.id"], name=op.f("fk_release_publication_photos_photo_id_event_photos"),
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("publication_id", "photo_id", name=op.f("pk_release_publication_photos")),
+        sa.UniqueConstraint(
+            "publication_id", "position", name=op.f("uq_release_publication_photos_publication_id_position")
+        ),
+    )
+    op.create_index(
+        op.f("ix_release_publication_photos_photo_id"), "release_publication_photos", ["photo_id"]
+    )
 
 
 def downgrade():
+    op.drop_index(op.f("ix_release_publication_photos_photo_id"), table_name="release_publication_photos")
+    op.drop_table("release_publication_photos")
     op.drop_index("ix_release_publications_withdrawals", table_name="release_publications")
     op.drop_index("ix_release_publications_listing", table_name="release_publications")
     op.drop_index(op.f("ix_release_publications_withdrawn_by_id"), table_name="release_publications")
