@@ -69,10 +69,10 @@ def backup_sqlite(source: str, target: Path) -> None:
 def backup_command(path: Path | None) -> None:
     """Copy the SQLite database to PATH (default: instance/backups/tracker-YYYYmmdd-HHMMSS.sqlite).
 
-    Safe while the app runs. With ``PHOTO_STORAGE=filesystem`` the photo folder is copied after the database,
-    next to it (PATH without its suffix, plus ``.photos``): a photo file is never changed once written, so the
-    copy holds every file the database copy names. PostgreSQL databases are refused (exit status 2): back them
-    up with pg_dump (and the photo folder with any file copy).
+    Safe while the app runs. With ``PHOTO_STORAGE=filesystem`` the photo folder is copied next to it (PATH
+    without its suffix, plus ``.photos``), before the database and again after it: a photo file never changes
+    once written, so the copy holds every file the database copy names. PostgreSQL databases are refused (exit
+    status 2): back them up with pg_dump (and the photo folder with any file copy).
     """
     url = db.engine.url
     if url.get_backend_name() != "sqlite":
@@ -93,18 +93,42 @@ def backup_command(path: Path | None) -> None:
         raise click.ClickException(f"{target} already exists; backup does not overwrite a file")
     if not target.parent.is_dir():
         raise click.ClickException(f"the folder {target.parent} does not exist")
+    from .photos.storage import photo_directory
+    from .settings import settings
+
+    photo_folder = photo_directory()
+    photos = None
+    if settings().photo_storage == "filesystem" and photo_folder.is_dir():
+        # Before the database and again after it: the copy then holds every file the database copy names,
+        # even one deleted from the folder right after the database was copied.
+        photos = target.with_suffix(".photos")
+        try:
+            copy_photo_files(photo_folder, photos)
+        except OSError as error:
+            raise click.ClickException(f"copying the photos to {photos} failed: {error}") from error
     try:
         backup_sqlite(source, target)
     except (OSError, sqlite3.Error) as error:
         raise click.ClickException(f"backup to {target} failed: {error}") from error
     click.echo(f"Backup written: {target} ({target.stat().st_size} bytes)")
-    from .photos.storage import photo_directory
-    from .settings import settings
-
-    if settings().photo_storage == "filesystem" and photo_directory().is_dir():
-        photos = target.with_suffix(".photos")
+    if photos is not None:
         try:
-            shutil.copytree(photo_directory(), photos)
-        except (OSError, shutil.Error) as error:
+            copy_photo_files(photo_folder, photos)  # again: files written while the database was copied
+        except OSError as error:
             raise click.ClickException(f"copying the photos to {photos} failed: {error}") from error
         click.echo(f"Photos copied: {photos}")
+
+
+def copy_photo_files(source: Path, target: Path) -> None:
+    """Copy the files under ``source`` missing from ``target`` (a photo file never changes once written); a file
+    deleted while the copy runs is skipped."""
+    for path in sorted(source.rglob("*")):
+        copy = target / path.relative_to(source)
+        try:
+            if path.is_dir():
+                copy.mkdir(parents=True, exist_ok=True)
+            elif not copy.exists():
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(path, copy)
+        except FileNotFoundError:
+            continue  # deleted meanwhile: its row is gone from the database copy too, or goes with it

@@ -44,8 +44,11 @@ def test_press_publishes_a_release_and_finds_it_on_the_public_page(page_factory,
 
     # The press kit: a ZIP a journalist can take away.
     page.goto(f"/events/{event_id}")
-    with page.expect_download() as download:
-        page.get_by_role("link", name=tr("en", "Press kit (ZIP)")).click()
+    # By keyboard, as tests/browser/test_reports.py downloads: a click would wait for the navigation the download
+    # replaces, and the kit (nine releases, three of them PDFs) takes a while on a busy machine.
+    page.get_by_role("link", name=tr("en", "Press kit (ZIP)")).focus()
+    with page.expect_download(timeout=120_000) as download:
+        page.keyboard.press("Enter")
     with zipfile.ZipFile(io.BytesIO(download.value.path().read_bytes())) as kit:
         names = kit.namelist()
         assert sum(name.endswith(".jpg") for name in names) == 2 and kit.testzip() is None

@@ -115,6 +115,32 @@ def test_the_same_file_added_meanwhile_by_another_request_is_a_duplicate_not_a_5
     assert len(next(p for p in stored if p.original_filename == "other.jpg").files) == len(SIZES)
 
 
+def test_a_duplicate_refused_after_a_good_file_leaves_the_good_files_in_place(
+        app, client, login, held_event, upload, stored_photos, monkeypatch, storage_backend):
+    """The refused duplicate's savepoint ends (rolled back) after the good file's bytes were written: the good
+    file's bytes must stay, on either backend (a savepoint's end is not the request's)."""
+    login("press")
+    good, data = pictures.jpeg(seed=5), pictures.jpeg(seed=6)
+    real_process = images.process
+
+    def process_after_the_same_picture_was_added(content: bytes, **options: Any) -> images.ProcessedPhoto:
+        if content == data:  # as on PostgreSQL when the other request committed first: the row is there
+            db.session.add(EventPhoto(
+                event_id=held_event.id, position=9, is_lead=False, in_release=True, caption="", credit="",
+                original_filename="first-tab.jpg", content_hash=hashlib.sha256(content).hexdigest(),
+                width=10, height=10, translations={}))
+            db.session.flush()
+        return real_process(content, **options)
+
+    monkeypatch.setattr(images, "process", process_after_the_same_picture_was_added)
+    page = upload(held_event.id, [(good, "good.jpg"), (data, "second-tab.jpg")])
+    assert "“second-tab.jpg” is already among this event's photos." in unescape(page.get_data(as_text=True))
+    kept = next(photo for photo in stored_photos(held_event.id) if photo.original_filename == "good.jpg")
+    assert len(kept.files) == len(SIZES)
+    for size in SIZES:
+        assert client.get(file_url(kept, size)).status_code == 200, size
+
+
 def test_pillows_own_bomb_limit_is_a_refusal_too(client, login, held_event, upload, stored_photos):
     login("press")
     page = upload(held_event.id, [(pictures.bomb(20000, 10000), "giant.png")])

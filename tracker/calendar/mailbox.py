@@ -606,7 +606,7 @@ def watch_mailbox(settings: Settings, *, stop: threading.Event,
 
     A lost connection (or a server that cannot be reached), and a database error (a restart, SQLite locked: the
     session is rolled back and the IMAP session closed), are retried after 1, 2, 4 … seconds, at most
-    :data:`MAX_RECONNECT_SECONDS`; a successful session starts the count again.
+    :data:`MAX_RECONNECT_SECONDS`; a pass that goes through starts the count again.
     """
     reader = MailboxReader.from_settings(settings)  # a bad IMAP_URL ends the watch at once
     poll = settings.imap_poll.total_seconds()
@@ -614,9 +614,9 @@ def watch_mailbox(settings: Settings, *, stop: threading.Event,
     while not stop.is_set():
         try:
             with reader:
-                pause = 1.0
                 while not stop.is_set():
                     report = reader.fetch(should_stop=stop.is_set)
+                    pause = 1.0  # a whole pass went through (not just the login): the count starts again
                     if on_report is not None and report.busy():
                         on_report(report)
                     if not stop.is_set():

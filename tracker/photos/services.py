@@ -118,6 +118,9 @@ def add_photos(event: Event, uploads: Iterable[Upload], user: User | None, *, ma
                 db.session.add(photo)
                 db.session.flush()  # the photo's id names its files in the filesystem backend
         except IntegrityError:
+            if not db.session.execute(db.select(EventPhoto.id).where(
+                    EventPhoto.event_id == event.id, EventPhoto.content_hash == content_hash)).first():
+                raise  # not the same picture added meanwhile (the event deleted, say): not a duplicate
             result.refused.append((name, "duplicate"))
             hashes.add(content_hash)
             continue

@@ -176,8 +176,13 @@ def load_bytes(rows: list[PhotoFile]) -> dict[tuple[int, str], bytes]:
     return found
 
 
+# SQLAlchemy sends after_commit and after_rollback for a SAVEPOINT's end too (a refused duplicate's, say): only
+# the end of the outermost transaction decides which files are referenced. A file written inside a savepoint that
+# is rolled back stays until then (at worst an unreferenced file; see docs/photos.md).
 @event.listens_for(Session, "after_commit")
 def _remove_forgotten_files(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
     session.info.pop(_REMOVE_AFTER_ROLLBACK, None)  # committed: the files written are referenced
     for path in session.info.pop(_REMOVE_AFTER_COMMIT, []):
         Path(path).unlink(missing_ok=True)
@@ -185,6 +190,8 @@ def _remove_forgotten_files(session: Session) -> None:
 
 @event.listens_for(Session, "after_rollback")
 def _remove_unreferenced_files(session: Session) -> None:
+    if session.in_nested_transaction():
+        return
     session.info.pop(_REMOVE_AFTER_COMMIT, None)  # the deletion did not happen: the files stay
     for path in session.info.pop(_REMOVE_AFTER_ROLLBACK, []):
         Path(path).unlink(missing_ok=True)
